@@ -1,0 +1,12 @@
+using KerasNet.Experiments.Experiments;
+
+namespace KerasNet.Experiments.Harness;
+
+/// <summary>Every experiment the harness knows, by command name.</summary>
+public static class Catalog
+{
+    public static IReadOnlyList<Experiment> All { get; } =
+    [
+        new FashionMnistExperiment(),
+    ];
+}

@@ -1,0 +1,54 @@
+namespace KerasNet.Experiments.Harness;
+
+/// <summary>
+/// One reproduced article script. Subclasses read like the seed script: hyperparameters as constants
+/// at the top, then build, compile, fit, evaluate. The harness supplies data location, overrides and
+/// the run folder.
+/// </summary>
+public abstract class Experiment
+{
+    /// <summary>The command-line name, e.g. "fashion-mnist".</summary>
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    /// <summary>What the article reports, for side-by-side comparison (e.g. "test acc 0.90").</summary>
+    public abstract string ArticleResult { get; }
+
+    /// <summary>Runs the experiment and returns its final metrics; prints as the article does.</summary>
+    public abstract ExperimentResult Run(ExperimentContext context);
+}
+
+/// <summary>Overrides common to every experiment; null means "the article's value".</summary>
+public sealed record ExperimentOptions
+{
+    public string? DataDir { get; init; }
+    public int? Epochs { get; init; }
+    public int? StepsPerEpoch { get; init; }
+    public int Seed { get; init; } = 42;
+    public string? Output { get; init; }
+    public int? Threads { get; init; }
+    public int Verbose { get; init; } = 1;
+}
+
+/// <summary>What an experiment gets to run with.</summary>
+public sealed class ExperimentContext(ExperimentOptions options, string runDirectory, TextWriter output)
+{
+    public ExperimentOptions Options { get; } = options;
+
+    /// <summary>The folder this run writes its records into.</summary>
+    public string RunDirectory { get; } = runDirectory;
+
+    public TextWriter Out { get; } = output;
+
+    /// <summary>Hyperparameters the experiment actually used, recorded in config.json.</summary>
+    public Dictionary<string, object> Config { get; } = new();
+}
+
+/// <summary>A finished run: final metrics and the per-epoch history.</summary>
+public sealed class ExperimentResult
+{
+    public Dictionary<string, double> Metrics { get; } = new();
+
+    public Dictionary<string, List<double>> History { get; init; } = new();
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace KerasNet.Experiments.Harness;
+
+/// <summary>
+/// Writes a run's records (config.json, history.csv, metrics.json) atomically: each file is written
+/// to a temporary name and renamed, so a crash never leaves a half-written record.
+/// </summary>
+public static class RunRecords
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static void WriteAtomically(string path, string content)
+    {
+        var tmp = path + ".tmp-" + Environment.ProcessId;
+        File.WriteAllText(tmp, content);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    public static void WriteJson(string path, object value) => WriteAtomically(path, JsonSerializer.Serialize(value, Json));
+
+    /// <summary>Keras's CSVLogger layout: epoch,key1,key2,... one row per epoch, keys sorted.</summary>
+    public static string HistoryCsv(Dictionary<string, List<double>> history)
+    {
+        var keys = history.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var sb = new StringBuilder("epoch");
+        foreach (var k in keys) sb.Append(',').Append(k);
+        sb.Append('\n');
+        int rows = history.Count == 0 ? 0 : history.Values.Max(v => v.Count);
+        for (int e = 0; e < rows; e++)
+        {
+            sb.Append(e);
+            foreach (var k in keys)
+                sb.Append(',').Append(e < history[k].Count ? history[k][e].ToString("R", CultureInfo.InvariantCulture) : "");
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using KerasNet.Experiments.Harness;
+using Spectre.Console;
+
+// kerasnet-experiments: `list`, or an experiment name with the common options.
+var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the data sets (default: standard locations)", Recursive = true };
+var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the article's)", Recursive = true };
+var steps = new Option<int?>("--steps-per-epoch") { Description = "Steps per epoch (default: the whole data set)", Recursive = true };
+var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42, Recursive = true };
+var output = new Option<string?>("--output") { Description = "Folder for run records (default: runs/)", Recursive = true };
+var threads = new Option<int?>("--threads") { Description = "Engine threads (default: core count)", Recursive = true };
+var verbose = new Option<int>("--verbose") { Description = "0 silent, 1 progress bar, 2 one line per epoch", DefaultValueFactory = _ => 1, Recursive = true };
+
+var root = new RootCommand("KerasNetTransfer experiments: the Keras transfer-learning articles, reproduced in C#.");
+foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose }) root.Options.Add(o);
+
+var list = new Command("list", "List every experiment with the article's number.");
+list.SetAction(_ =>
+{
+    var table = new Table().AddColumns("experiment", "description", "article");
+    foreach (var e in Catalog.All) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description), Markup.Escape(e.ArticleResult));
+    AnsiConsole.Write(table);
+    return 0;
+});
+root.Subcommands.Add(list);
+
+foreach (var experiment in Catalog.All)
+{
+    var cmd = new Command(experiment.Name, experiment.Description);
+    cmd.SetAction(parse => Runner.Run(experiment, new ExperimentOptions
+    {
+        DataDir = parse.GetValue(dataDir),
+        Epochs = parse.GetValue(epochs),
+        StepsPerEpoch = parse.GetValue(steps),
+        Seed = parse.GetValue(seed),
+        Output = parse.GetValue(output),
+        Threads = parse.GetValue(threads),
+        Verbose = parse.GetValue(verbose),
+    }, Console.Out));
+    root.Subcommands.Add(cmd);
+}
+
+return root.Parse(args).Invoke();

@@ -1,0 +1,70 @@
+using KerasNet.Native;
+
+namespace KerasNet.Engine;
+
+/// <summary>
+/// The engine kernels layers are built from. Image tensors are NHWC, kernels are in Keras's layout
+/// (HWIO for convolutions, (in, out) for dense), so weights need no conversion to save or load.
+/// </summary>
+public static class NN
+{
+    /// <summary>2-D convolution. <paramref name="pads"/> = (top, bottom, left, right), possibly asymmetric as TensorFlow's 'same'.</summary>
+    public static unsafe Tensor Conv2D(Tensor x, Tensor kernelHwio, Tensor? bias, (int H, int W) strides,
+        (int Top, int Bottom, int Left, int Right) pads, (int H, int W) dilation, int groups = 1)
+    {
+        long* s = stackalloc long[] { strides.H, strides.W };
+        long* p = stackalloc long[] { pads.Top, pads.Bottom, pads.Left, pads.Right };
+        long* d = stackalloc long[] { dilation.H, dilation.W };
+        return Tensor.Wrap(NativeMethods.knt_conv2d(x.Handle, kernelHwio.Handle, bias?.Handle, s, p, d, groups),
+            "conv2d", x, kernelHwio, bias);
+    }
+
+    public static Tensor MaxPool2D(Tensor x, (int H, int W) pool, (int H, int W) strides,
+        (int Top, int Bottom, int Left, int Right) pads) => Pool(PoolOp.Max, "max_pool2d", x, pool, strides, pads);
+
+    /// <summary>Average pooling that, like TensorFlow, averages over real (unpadded) cells only.</summary>
+    public static Tensor AvgPool2D(Tensor x, (int H, int W) pool, (int H, int W) strides,
+        (int Top, int Bottom, int Left, int Right) pads) => Pool(PoolOp.Avg, "avg_pool2d", x, pool, strides, pads);
+
+    private static unsafe Tensor Pool(PoolOp op, string name, Tensor x, (int H, int W) pool, (int H, int W) strides,
+        (int Top, int Bottom, int Left, int Right) pads)
+    {
+        long* k = stackalloc long[] { pool.H, pool.W };
+        long* s = stackalloc long[] { strides.H, strides.W };
+        long* p = stackalloc long[] { pads.Top, pads.Bottom, pads.Left, pads.Right };
+        return Tensor.Wrap(NativeMethods.knt_pool2d((int)op, x.Handle, k, s, p), name, x);
+    }
+
+    /// <summary>x · kernel + bias with kernel shaped (in, out), as Keras stores it.</summary>
+    public static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias) =>
+        Tensor.Wrap(NativeMethods.knt_dense(x.Handle, kernel.Handle, bias?.Handle), "dense", x, kernel, bias);
+
+    private static Tensor Act(ActivationOp op, string name, Tensor x, bool inplace) =>
+        Tensor.Wrap(NativeMethods.knt_activation((int)op, x.Handle, inplace ? 1 : 0), name, x);
+
+    /// <summary>relu; <paramref name="inplace"/> overwrites x (only for a temporary no one else reads).</summary>
+    public static Tensor Relu(Tensor x, bool inplace = false) => Act(ActivationOp.Relu, "relu", x, inplace);
+    public static Tensor Sigmoid(Tensor x) => Act(ActivationOp.Sigmoid, "sigmoid", x, false);
+    public static Tensor Tanh(Tensor x) => Act(ActivationOp.Tanh, "tanh", x, false);
+    public static Tensor Softplus(Tensor x) => Act(ActivationOp.Softplus, "softplus", x, false);
+    public static Tensor Elu(Tensor x) => Act(ActivationOp.Elu, "elu", x, false);
+    public static Tensor Selu(Tensor x) => Act(ActivationOp.Selu, "selu", x, false);
+    public static Tensor Silu(Tensor x) => Act(ActivationOp.Silu, "silu", x, false);
+    public static Tensor Gelu(Tensor x) => Act(ActivationOp.Gelu, "gelu", x, false);
+    public static Tensor Relu6(Tensor x) => Act(ActivationOp.Relu6, "relu6", x, false);
+
+    public static Tensor Softmax(Tensor x, int axis = -1) =>
+        Tensor.Wrap(NativeMethods.knt_softmax(x.Handle, axis, 0), "softmax", x);
+
+    public static Tensor LogSoftmax(Tensor x, int axis = -1) =>
+        Tensor.Wrap(NativeMethods.knt_softmax(x.Handle, axis, 1), "log_softmax", x);
+
+    /// <summary>Inverted dropout: zeroes a fraction <paramref name="rate"/> and scales the rest by 1/(1-rate); identity unless training.</summary>
+    public static Tensor Dropout(Tensor x, double rate, bool training) =>
+        Tensor.Wrap(NativeMethods.knt_dropout(x.Handle, rate, training ? 1 : 0), "dropout", x);
+
+    /// <summary>Elementwise, numerically stable binary cross-entropy from logits.</summary>
+    public static Tensor BinaryCrossentropyWithLogits(Tensor logits, Tensor target) =>
+        Tensor.Wrap(NativeMethods.knt_bce_with_logits(logits.Handle, target.Handle), "binary_cross_entropy_with_logits",
+            logits, target);
+}

@@ -1,0 +1,106 @@
+using KerasNet.Native;
+
+namespace KerasNet.Engine;
+
+/// <summary>
+/// Process-wide engine settings. On first use: intra-op threads = core count (override with
+/// KERASNET_NUM_THREADS), glibc malloc kept from returning memory to the OS on every step, and
+/// denormals flushed to zero on every thread that runs kernels, as TensorFlow's CPU kernels do.
+/// </summary>
+public static class Runtime
+{
+    private static readonly object Gate = new();
+    private static bool _initialized;
+
+    public static void EnsureInitialized()
+    {
+        if (_initialized) return;
+        lock (Gate)
+        {
+            if (_initialized) return;
+            int threads = Environment.ProcessorCount;
+            var env = Environment.GetEnvironmentVariable("KERASNET_NUM_THREADS");
+            if (!string.IsNullOrEmpty(env))
+            {
+                if (!int.TryParse(env, out threads) || threads < 1)
+                    throw new InvalidOperationException($"KERASNET_NUM_THREADS must be a positive integer, got '{env}'.");
+            }
+            try
+            {
+                if (NativeMethods.knt_init(threads) < 0)
+                    throw new InvalidOperationException("Engine initialisation failed: " + NativeMethods.LastError());
+            }
+            catch (DllNotFoundException e)
+            {
+                throw new DllNotFoundException(
+                    "The native engine (libkntnative.so over Debian's libtorch) could not be loaded. " +
+                    "Install the system packages with `bash src/native/install-deps.sh` and rebuild. " + e.Message, e);
+            }
+            _initialized = true;
+        }
+    }
+
+    /// <summary>Intra-op threads libtorch uses for each kernel.</summary>
+    public static int NumThreads
+    {
+        get
+        {
+            EnsureInitialized();
+            return NativeMethods.knt_get_num_threads();
+        }
+        set
+        {
+            EnsureInitialized();
+            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "Threads must be ≥ 1.");
+            if (NativeMethods.knt_set_num_threads(value) < 0)
+                throw new InvalidOperationException("set_num_threads: " + NativeMethods.LastError());
+        }
+    }
+
+    /// <summary>Seeds the engine's generator (initializers, dropout, shuffling).</summary>
+    public static void ManualSeed(ulong seed)
+    {
+        EnsureInitialized();
+        NativeMethods.knt_manual_seed(seed);
+    }
+
+    /// <summary>Native tensor handles alive right now: the leak check used by the tests.</summary>
+    public static long LiveTensors
+    {
+        get
+        {
+            EnsureInitialized();
+            return NativeMethods.knt_live_tensors();
+        }
+    }
+
+    /// <summary>libtorch's version and build configuration, plus the BLAS library actually loaded.</summary>
+    public static string BuildInfo
+    {
+        get
+        {
+            EnsureInitialized();
+            var info = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(NativeMethods.knt_build_info()) ?? "";
+            return info + "BLAS loaded: " + LoadedBlas() + "\n";
+        }
+    }
+
+    /// <summary>The BLAS shared object mapped into this process (OpenBLAS is required for speed).</summary>
+    public static string LoadedBlas()
+    {
+        try
+        {
+            var libs = File.ReadLines("/proc/self/maps")
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
+                .Where(p => p.Contains("blas", StringComparison.OrdinalIgnoreCase))
+                .Distinct()
+                .Select(p => p.StartsWith("/") && new FileInfo(p).LinkTarget is { } t ? $"{p} -> {t}" : p);
+            var s = string.Join(", ", libs);
+            return s.Length > 0 ? s : "none mapped";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}

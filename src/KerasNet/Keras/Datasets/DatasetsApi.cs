@@ -1,0 +1,7 @@
+namespace KerasNet.Keras.Datasets;
+
+/// <summary>keras.datasets</summary>
+public sealed class DatasetsApi
+{
+    public FashionMnist fashion_mnist { get; } = new();
+}

@@ -1,0 +1,11 @@
+using KerasNet.Engine;
+
+namespace KerasNet.Keras.Initializers;
+
+/// <summary>Every element equal to <paramref name="value"/> ("zeros", "ones").</summary>
+public sealed class Constant(double value = 0) : Initializer
+{
+    public double Value { get; } = value;
+
+    public override Tensor Call(long[] shape) => Tensor.Full(shape, Value);
+}

@@ -1,0 +1,76 @@
+using KerasNet.Engine;
+using KerasNet.Keras.Initializers;
+
+namespace KerasNet.Keras.Layers;
+
+/// <summary>
+/// 2-D convolution over NHWC images (Keras's Conv2D). Kernel shape (kh, kw, in, filters), bias (filters).
+/// 'same' padding is TensorFlow's: when the total padding is odd, the extra pixel goes bottom/right.
+/// </summary>
+public sealed class Conv2D : Layer
+{
+    private Variable? _kernel, _bias;
+
+    public Conv2D(int filters, IntPair kernel_size, IntPair? strides = null, string padding = "valid",
+        IntPair? dilation_rate = null, string? activation = null, bool use_bias = true,
+        Initializer? kernel_initializer = null, Initializer? bias_initializer = null,
+        Shape? input_shape = null, string? name = null)
+        : base(name, input_shape)
+    {
+        if (filters <= 0) throw new ArgumentException($"Conv2D filters must be positive, got {filters}.");
+        this.filters = filters;
+        this.kernel_size = kernel_size;
+        this.strides = strides ?? 1;
+        this.padding = ConvUtils.NormalizePadding(padding);
+        this.dilation_rate = dilation_rate ?? 1;
+        this.activation = Activations.Validate(activation);
+        this.use_bias = use_bias;
+        this.kernel_initializer = kernel_initializer ?? new GlorotUniform();
+        this.bias_initializer = bias_initializer ?? new Constant(0);
+    }
+
+    public int filters { get; }
+    public IntPair kernel_size { get; }
+    public IntPair strides { get; }
+    public string padding { get; }
+    public IntPair dilation_rate { get; }
+    public string? activation { get; }
+    public bool use_bias { get; }
+    public Initializer kernel_initializer { get; }
+    public Initializer bias_initializer { get; }
+
+    public Variable kernel => _kernel ?? throw new InvalidOperationException($"Layer '{name}' is not built yet.");
+    public Variable? bias => _bias;
+
+    protected override void CheckInputShape(Shape s)
+    {
+        if (s.Rank != 4)
+            throw new ArgumentException(
+                $"Input 0 of layer \"{name}\" is incompatible with the layer: expected ndim=4 (batch, height, width, channels), found ndim={s.Rank}. Full shape received: {s}");
+        if (s[3] is null)
+            throw new ArgumentException($"Layer \"{name}\": the channel dimension of the input must be known, got {s}.");
+    }
+
+    protected override void Build(Shape inputShape)
+    {
+        long channels = inputShape[3]!.Value;
+        _kernel = AddWeight("kernel", [kernel_size.H, kernel_size.W, channels, filters], kernel_initializer);
+        if (use_bias) _bias = AddWeight("bias", [filters], bias_initializer);
+    }
+
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        var x = inputs.DType == DType.Float32 ? inputs : inputs.AsType(DType.Float32);
+        var (top, bottom) = ConvUtils.Padding((int)x.Shape[1], kernel_size.H, strides.H, padding, dilation_rate.H);
+        var (left, right) = ConvUtils.Padding((int)x.Shape[2], kernel_size.W, strides.W, padding, dilation_rate.W);
+        var y = NN.Conv2D(x, kernel.Value, _bias?.Value, (strides.H, strides.W), (top, bottom, left, right),
+            (dilation_rate.H, dilation_rate.W));
+        return Activations.Apply(activation, y, inputIsTemporary: true);
+    }
+
+    public override Shape ComputeOutputShape(Shape s) => new(
+        s[0],
+        ConvUtils.OutputLength(s[1], kernel_size.H, strides.H, padding, dilation_rate.H),
+        ConvUtils.OutputLength(s[2], kernel_size.W, strides.W, padding, dilation_rate.W),
+        filters);
+}

@@ -1,0 +1,33 @@
+namespace KerasNet.Keras.Layers;
+
+/// <summary>Output sizes and paddings of convolutions and pools, computed as TensorFlow does.</summary>
+public static class ConvUtils
+{
+    public static string NormalizePadding(string padding)
+    {
+        var p = padding.ToLowerInvariant();
+        if (p is not ("valid" or "same"))
+            throw new ArgumentException($"padding must be 'valid' or 'same', got '{padding}'.");
+        return p;
+    }
+
+    /// <summary>Output length along one axis; null when the input length is unknown.</summary>
+    public static int? OutputLength(int? input, int kernel, int stride, string padding, int dilation = 1)
+    {
+        if (input is not { } n) return null;
+        int effective = (kernel - 1) * dilation + 1;
+        return padding == "same" ? (n + stride - 1) / stride : Math.Max(0, (n - effective) / stride + 1);
+    }
+
+    /// <summary>
+    /// TensorFlow's 'same' padding along one axis: total = max((ceil(n/s)-1)·s + (k-1)·d + 1 - n, 0),
+    /// with the odd pixel after (bottom/right). 'valid' pads nothing.
+    /// </summary>
+    public static (int Before, int After) Padding(int input, int kernel, int stride, string padding, int dilation = 1)
+    {
+        if (padding != "same") return (0, 0);
+        int output = (input + stride - 1) / stride;
+        int total = Math.Max((output - 1) * stride + (kernel - 1) * dilation + 1 - input, 0);
+        return (total / 2, total - total / 2);
+    }
+}

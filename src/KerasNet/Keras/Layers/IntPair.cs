@@ -1,0 +1,10 @@
+namespace KerasNet.Keras.Layers;
+
+/// <summary>A (height, width) argument such as kernel_size or strides: accepts <c>3</c> or <c>(3, 3)</c>.</summary>
+public readonly record struct IntPair(int H, int W)
+{
+    public static implicit operator IntPair(int v) => new(v, v);
+    public static implicit operator IntPair((int, int) t) => new(t.Item1, t.Item2);
+
+    public override string ToString() => $"({H}, {W})";
+}

@@ -1,0 +1,157 @@
+using KerasNet.Engine;
+using KerasNet.Keras.Initializers;
+
+namespace KerasNet.Keras.Layers;
+
+/// <summary>
+/// Base of every layer. Constructors store configuration with Keras's defaults; <see cref="Build"/>
+/// creates the weights once the input shape is known; <see cref="Call"/> computes;
+/// <see cref="ComputeOutputShape"/> answers shape questions without running anything.
+/// </summary>
+public abstract class Layer
+{
+    private readonly List<Variable> _weights = new();
+    private bool _trainable = true;
+
+    protected Layer(string? name = null, Shape? input_shape = null)
+    {
+        this.name = name ?? Naming.Unique(DefaultNamePrefix);
+        if (input_shape is not null) BatchInputShape = input_shape.WithBatch();
+    }
+
+    /// <summary>The prefix of automatic names: the class name in snake case (Conv2D → conv2d).</summary>
+    protected virtual string DefaultNamePrefix => Naming.SnakeCase(GetType().Name);
+
+    public string name { get; }
+
+    /// <summary>Keras's class name as shown by summary().</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>Whether the optimizer updates this layer's weights. Settable at any time, also after compile.</summary>
+    public virtual bool trainable
+    {
+        get => _trainable;
+        set => _trainable = value;
+    }
+
+    public bool built { get; protected set; }
+
+    /// <summary>The (None, ...) input shape given by <c>input_shape:</c>, if any.</summary>
+    public Shape? BatchInputShape { get; protected set; }
+
+    /// <summary>The input shape of the last build (with batch None).</summary>
+    public Shape? input_shape { get; private set; }
+
+    /// <summary>The output shape for <see cref="input_shape"/> (with batch None).</summary>
+    public Shape? output_shape { get; private set; }
+
+    // ---- weights
+
+    /// <summary>All of this layer's weights, trainable or not (Keras's <c>layer.weights</c>; a model adds its layers' weights).</summary>
+    public virtual IReadOnlyList<Variable> variables => _weights;
+
+    public virtual IReadOnlyList<Variable> trainable_weights =>
+        trainable ? _weights.Where(w => w.trainable).ToList() : [];
+
+    public virtual IReadOnlyList<Variable> non_trainable_weights =>
+        trainable ? _weights.Where(w => !w.trainable).ToList() : _weights.ToList();
+
+    public long count_params()
+    {
+        if (!built)
+            throw new InvalidOperationException(
+                $"You tried to call count_params on layer '{name}', but the layer isn't built. Build it by calling it on data first.");
+        return variables.Sum(w => w.NumElements);
+    }
+
+    /// <summary>Creates a weight owned by this layer (Keras's add_weight).</summary>
+    protected Variable AddWeight(string weightName, long[] shape, Initializer initializer, bool trainable = true)
+    {
+        var v = new Variable(weightName, initializer.Call(shape), trainable) { path = $"{name}/{weightName}" };
+        _weights.Add(v);
+        return v;
+    }
+
+    /// <summary>Copies of the current weight values, in the order of <see cref="variables"/>.</summary>
+    public List<Tensor> get_weights() => variables.Select(w => w.numpy()).ToList();
+
+    public void set_weights(IReadOnlyList<Tensor> values)
+    {
+        var ws = variables;
+        if (values.Count != ws.Count)
+            throw new ArgumentException(
+                $"Layer '{name}' expects {ws.Count} weights, but set_weights received {values.Count}.");
+        for (int i = 0; i < ws.Count; i++) ws[i].assign(values[i]);
+    }
+
+    // ---- building and calling
+
+    /// <summary>Creates the variables for an input of this shape (batch None). Called once.</summary>
+    protected virtual void Build(Shape inputShape) { }
+
+    /// <summary>The computation, on a built layer.</summary>
+    protected abstract Tensor Call(Tensor inputs, bool training);
+
+    /// <summary>The output shape for an input shape, both with the batch dimension.</summary>
+    public abstract Shape ComputeOutputShape(Shape inputShape);
+
+    /// <summary>Checks an input shape against what the layer accepts; throws naming the layer and both shapes.</summary>
+    protected virtual void CheckInputShape(Shape inputShape) { }
+
+    internal void EnsureBuilt(Shape inputShape)
+    {
+        CheckInputShape(inputShape);
+        if (built)
+        {
+            CheckCompatibleWithBuild(inputShape);
+            return;
+        }
+        Build(inputShape);
+        input_shape = inputShape.WithoutBatch().WithBatch();
+        output_shape = ComputeOutputShape(input_shape);
+        built = true;
+    }
+
+    private void CheckCompatibleWithBuild(Shape inputShape)
+    {
+        var expected = input_shape;
+        if (expected is null) return;
+        bool ok = expected.Rank == inputShape.Rank;
+        for (int i = 1; ok && i < expected.Rank; i++)
+            if (expected[i] is { } e && inputShape[i] is { } g && e != g)
+                ok = false;
+        if (!ok)
+            throw new ArgumentException(
+                $"Input 0 of layer \"{name}\" is incompatible with the layer: expected shape={expected}, found shape={inputShape}");
+    }
+
+    /// <summary>Functional API: records this layer's call on a symbolic tensor and returns its output.</summary>
+    public virtual KerasTensor Apply(KerasTensor inputs)
+    {
+        EnsureBuilt(inputs.shape);
+        return new KerasTensor(ComputeOutputShape(inputs.shape), this, [inputs]);
+    }
+
+    /// <summary>Eager call on data: builds on first use, then computes.</summary>
+    public Tensor Apply(Tensor inputs, bool training = false)
+    {
+        EnsureBuilt(Shape.Of(inputs.Shape).WithoutBatch().WithBatch(checked((int)inputs.Shape[0])));
+        try
+        {
+            return Call(inputs, training);
+        }
+        catch (TensorOpException e)
+        {
+            throw e.WithContext($"Layer '{name}' ({ClassName})");
+        }
+    }
+
+    /// <summary>Records the shapes of a layer that builds itself (models built from their graph).</summary>
+    protected void SetBuildShapes(Shape inputShape)
+    {
+        input_shape = inputShape;
+        output_shape = ComputeOutputShape(inputShape);
+    }
+
+    public override string ToString() => $"<{ClassName} name={name}, built={built}>";
+}

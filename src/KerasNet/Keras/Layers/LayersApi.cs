@@ -1,0 +1,34 @@
+using KerasNet.Keras.Initializers;
+
+namespace KerasNet.Keras.Layers;
+
+/// <summary>keras.layers: factories with Keras's argument names and defaults.</summary>
+public sealed class LayersApi
+{
+    public InputLayer InputLayer(Shape input_shape, string? name = null) => new(input_shape, name);
+
+    public Conv2D Conv2D(int filters, IntPair kernel_size, IntPair? strides = null, string padding = "valid",
+        IntPair? dilation_rate = null, string? activation = null, bool use_bias = true,
+        Initializer? kernel_initializer = null, Initializer? bias_initializer = null, Shape? input_shape = null,
+        string? name = null) =>
+        new(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias, kernel_initializer,
+            bias_initializer, input_shape, name);
+
+    public MaxPooling2D MaxPooling2D(IntPair? pool_size = null, IntPair? strides = null, string padding = "valid",
+        string? name = null) => new(pool_size, strides, padding, name);
+
+    public AveragePooling2D AveragePooling2D(IntPair? pool_size = null, IntPair? strides = null, string padding = "valid",
+        string? name = null) => new(pool_size, strides, padding, name);
+
+    public Flatten Flatten(Shape? input_shape = null, string? name = null) => new(input_shape, name);
+
+    public Dense Dense(int units, string? activation = null, bool use_bias = true, Initializer? kernel_initializer = null,
+        Initializer? bias_initializer = null, Shape? input_shape = null, string? name = null) =>
+        new(units, activation, use_bias, kernel_initializer, bias_initializer, input_shape, name);
+
+    public Dropout Dropout(double rate, string? name = null) => new(rate, name);
+
+    public Activation Activation(string activation, string? name = null) => new(activation, name);
+
+    public GlobalAveragePooling2D GlobalAveragePooling2D(string? name = null) => new(name);
+}

@@ -1,0 +1,13 @@
+using KerasNet.Engine;
+
+namespace KerasNet.Keras.Layers;
+
+/// <summary>Max pooling over NHWC images. strides default to pool_size, as in Keras.</summary>
+public sealed class MaxPooling2D : Pooling2D
+{
+    public MaxPooling2D(IntPair? pool_size = null, IntPair? strides = null, string padding = "valid", string? name = null)
+        : base(pool_size, strides, padding, name) { }
+
+    protected override Tensor Pool(Tensor x, (int, int, int, int) pads) =>
+        NN.MaxPool2D(x, (pool_size.H, pool_size.W), (strides.H, strides.W), pads);
+}

@@ -1,0 +1,80 @@
+using KerasNet.Engine;
+
+namespace KerasNet.Keras.Optimizers;
+
+/// <summary>
+/// Base of Keras optimizers. Updates follow Keras's formulas exactly (they differ from PyTorch's:
+/// e.g. Adam's epsilon is "epsilon hat", added after bias correction). <c>decay</c> is Keras 2's
+/// inverse-time decay: lr_t = learning_rate / (1 + decay · iterations). Accepted by name where an
+/// Optimizer is expected: <c>optimizer: "adam"</c>.
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly Dictionary<Variable, Dictionary<string, Tensor>> _slots = new(ReferenceEqualityComparer.Instance);
+
+    protected Optimizer(double learning_rate, double decay, string name)
+    {
+        if (learning_rate < 0) throw new ArgumentException($"learning_rate must be ≥ 0, got {learning_rate}.");
+        if (decay < 0) throw new ArgumentException($"decay must be ≥ 0, got {decay}.");
+        this.learning_rate = learning_rate;
+        this.decay = decay;
+        this.name = name;
+    }
+
+    public string name { get; }
+
+    /// <summary>The base learning rate (callbacks such as ReduceLROnPlateau change it between steps).</summary>
+    public double learning_rate { get; set; }
+
+    public double decay { get; }
+
+    /// <summary>Number of update steps applied so far.</summary>
+    public long iterations { get; set; }
+
+    /// <summary>The learning rate the next step uses, after decay.</summary>
+    public double CurrentLearningRate => learning_rate / (1.0 + decay * iterations);
+
+    /// <summary>Applies one update to each variable from its gradient, then counts the step.</summary>
+    public void apply_gradients(IEnumerable<(Tensor grad, Variable variable)> grads_and_vars)
+    {
+        double lr = CurrentLearningRate;
+        using (new TensorScope())
+        using (Autograd.NoGrad())
+        {
+            foreach (var (grad, variable) in grads_and_vars)
+            {
+                if (!grad.Shape.SequenceEqual(variable.shape))
+                    throw new ArgumentException(
+                        $"Gradient shape {Tensor.FormatShape(grad.Shape)} does not match variable '{variable.path}' {Tensor.FormatShape(variable.shape)}.");
+                UpdateStep(grad, variable, lr);
+            }
+        }
+        iterations++;
+    }
+
+    /// <summary>One Keras update_step for one variable (grad mode is off; temporaries are scoped).</summary>
+    protected abstract void UpdateStep(Tensor grad, Variable variable, double lr);
+
+    /// <summary>A per-variable state tensor (momentum, velocity...), zero-initialised on first use.</summary>
+    protected Tensor Slot(Variable variable, string slotName)
+    {
+        if (!_slots.TryGetValue(variable, out var slots)) _slots[variable] = slots = new();
+        if (!slots.TryGetValue(slotName, out var t))
+            slots[slotName] = t = Tensor.Zeros(variable.shape).ReleaseFromScope();
+        return t;
+    }
+
+    /// <summary>The state tensors of one variable, by name (for inspection and checkpoints).</summary>
+    public IReadOnlyDictionary<string, Tensor> SlotsOf(Variable variable) =>
+        _slots.TryGetValue(variable, out var s) ? s : new Dictionary<string, Tensor>();
+
+    public static Optimizer Get(string identifier) => identifier.ToLowerInvariant() switch
+    {
+        "adam" => new Adam(),
+        "rmsprop" => new RMSprop(),
+        "sgd" => new SGD(),
+        _ => throw new ArgumentException($"Unknown optimizer '{identifier}'. Known: adam, rmsprop, sgd."),
+    };
+
+    public static implicit operator Optimizer(string identifier) => Get(identifier);
+}

@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+
+namespace KerasNet.Native;
+
+/// <summary>
+/// Every P/Invoke declaration of the library: the C ABI of src/native/include/knt.h.
+/// Handle-returning functions return IntPtr.Zero on failure and status functions -1;
+/// the message is then in <see cref="knt_last_error"/> (thread-local on the native side).
+/// </summary>
+internal static unsafe class NativeMethods
+{
+    private const string Lib = "kntnative";
+
+    // runtime.cpp
+    [DllImport(Lib)] internal static extern IntPtr knt_last_error();
+    [DllImport(Lib)] internal static extern int knt_init(int numThreads);
+    [DllImport(Lib)] internal static extern int knt_set_num_threads(int n);
+    [DllImport(Lib)] internal static extern int knt_get_num_threads();
+    [DllImport(Lib)] internal static extern void knt_manual_seed(ulong seed);
+    [DllImport(Lib)] internal static extern long knt_live_tensors();
+    [DllImport(Lib)] internal static extern IntPtr knt_build_info();
+    [DllImport(Lib)] internal static extern int knt_set_grad_enabled(int enabled);
+
+    // tensor.cpp
+    [DllImport(Lib)] internal static extern void knt_free(IntPtr t);
+    [DllImport(Lib)] internal static extern IntPtr knt_from_data(void* data, long* shape, int ndim, int dtype);
+    [DllImport(Lib)] internal static extern IntPtr knt_full(long* shape, int ndim, int dtype, double value);
+    [DllImport(Lib)] internal static extern IntPtr knt_rand_uniform(long* shape, int ndim, double low, double high);
+    [DllImport(Lib)] internal static extern IntPtr knt_rand_normal(long* shape, int ndim, double mean, double stddev);
+    [DllImport(Lib)] internal static extern IntPtr knt_randperm(long n);
+    [DllImport(Lib)] internal static extern IntPtr knt_arange(long start, long end, int dtype);
+    [DllImport(Lib)] internal static extern int knt_ndim(TensorHandle t);
+    [DllImport(Lib)] internal static extern int knt_shape(TensorHandle t, long* output, int cap);
+    [DllImport(Lib)] internal static extern int knt_dtype(TensorHandle t);
+    [DllImport(Lib)] internal static extern int knt_copy_out(TensorHandle t, void* dst, long nbytes);
+    [DllImport(Lib)] internal static extern int knt_item(TensorHandle t, out double value);
+    [DllImport(Lib)] internal static extern IntPtr knt_to_dtype(TensorHandle t, int dtype);
+    [DllImport(Lib)] internal static extern IntPtr knt_clone(TensorHandle t);
+    [DllImport(Lib)] internal static extern IntPtr knt_detach(TensorHandle t);
+    [DllImport(Lib)] internal static extern IntPtr knt_alias(TensorHandle t);
+    [DllImport(Lib)] internal static extern int knt_set_requires_grad(TensorHandle t, int flag);
+    [DllImport(Lib)] internal static extern int knt_requires_grad(TensorHandle t);
+
+    // ops.cpp
+    [DllImport(Lib)] internal static extern IntPtr knt_binary(int op, TensorHandle a, TensorHandle b);
+    [DllImport(Lib)] internal static extern IntPtr knt_binary_scalar(int op, TensorHandle a, double s);
+    [DllImport(Lib)] internal static extern IntPtr knt_unary(int op, TensorHandle a);
+    [DllImport(Lib)] internal static extern IntPtr knt_clamp(TensorHandle a, double lo, double hi);
+    [DllImport(Lib)] internal static extern IntPtr knt_reduce(int op, TensorHandle a, long* dims, int ndims, int keepdim);
+    [DllImport(Lib)] internal static extern IntPtr knt_argmax(TensorHandle a, long dim);
+    [DllImport(Lib)] internal static extern IntPtr knt_reshape(TensorHandle a, long* shape, int ndim);
+    [DllImport(Lib)] internal static extern IntPtr knt_permute(TensorHandle a, long* dims, int ndim);
+    [DllImport(Lib)] internal static extern IntPtr knt_contiguous(TensorHandle a);
+    [DllImport(Lib)] internal static extern IntPtr knt_narrow(TensorHandle a, long dim, long start, long length);
+    [DllImport(Lib)] internal static extern IntPtr knt_index_select(TensorHandle a, long dim, TensorHandle index);
+    [DllImport(Lib)] internal static extern IntPtr knt_cat(IntPtr* tensors, int n, long dim);
+    [DllImport(Lib)] internal static extern IntPtr knt_matmul(TensorHandle a, TensorHandle b);
+    [DllImport(Lib)] internal static extern IntPtr knt_one_hot(TensorHandle labels, long numClasses);
+    [DllImport(Lib)] internal static extern int knt_inplace(int op, TensorHandle self, TensorHandle other, double alpha);
+    [DllImport(Lib)] internal static extern int knt_inplace_scalar(int op, TensorHandle self, double value);
+    [DllImport(Lib)] internal static extern int knt_addcmul_(TensorHandle self, TensorHandle t1, TensorHandle t2, double value);
+    [DllImport(Lib)] internal static extern int knt_addcdiv_(TensorHandle self, TensorHandle t1, TensorHandle t2, double value);
+    [DllImport(Lib)] internal static extern int knt_all_finite(TensorHandle a);
+
+    // nn.cpp
+    [DllImport(Lib)] internal static extern IntPtr knt_conv2d(TensorHandle x, TensorHandle kernel, TensorHandle? bias,
+        long* strides, long* pads, long* dilation, long groups);
+    [DllImport(Lib)] internal static extern IntPtr knt_pool2d(int op, TensorHandle x, long* pool, long* strides, long* pads);
+    [DllImport(Lib)] internal static extern IntPtr knt_dense(TensorHandle x, TensorHandle kernel, TensorHandle? bias);
+    [DllImport(Lib)] internal static extern IntPtr knt_activation(int op, TensorHandle x, int inplace);
+    [DllImport(Lib)] internal static extern IntPtr knt_softmax(TensorHandle x, long dim, int log);
+    [DllImport(Lib)] internal static extern IntPtr knt_dropout(TensorHandle x, double rate, int training);
+    [DllImport(Lib)] internal static extern IntPtr knt_bce_with_logits(TensorHandle logits, TensorHandle target);
+
+    // autograd.cpp
+    [DllImport(Lib)] internal static extern int knt_grad(TensorHandle loss, IntPtr* inputs, int n, IntPtr* gradsOut);
+
+    internal static string LastError() => Marshal.PtrToStringUTF8(knt_last_error()) ?? "unknown native error";
+}

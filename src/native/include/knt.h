@@ -1,0 +1,95 @@
+// The C ABI between KerasNet (C#) and libtorch. Every function is noexcept at this boundary:
+// failures return NULL (handles) or -1 (status codes) and leave a message for knt_last_error().
+// Tensors are owned by the caller and released with knt_free. Tensors at this API are NHWC.
+#pragma once
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KNT_API __attribute__((visibility("default")))
+
+typedef struct knt_tensor_s* knt_tensor;
+
+// dtype codes shared with C# (DType.cs)
+enum { KNT_F32 = 0, KNT_F64 = 1, KNT_I32 = 2, KNT_I64 = 3, KNT_U8 = 4, KNT_BOOL = 5, KNT_BF16 = 6, KNT_F16 = 7 };
+
+// op codes shared with C# (Native/OpCodes.cs)
+enum { KNT_ADD = 0, KNT_SUB, KNT_MUL, KNT_DIV, KNT_POW, KNT_MAXIMUM, KNT_MINIMUM, KNT_EQ, KNT_NE, KNT_GT, KNT_LT,
+       KNT_GE, KNT_LE, KNT_RSUB, KNT_RDIV };
+enum { KNT_NEG = 0, KNT_EXP, KNT_LOG, KNT_SQRT, KNT_SQUARE, KNT_ABS, KNT_FLOOR, KNT_ROUND, KNT_SIGN, KNT_RSQRT };
+enum { KNT_SUM = 0, KNT_MEAN, KNT_MAX, KNT_MIN };
+enum { KNT_COPY = 100, KNT_FILL = 101 };  // in-place extras beyond the binary codes
+enum { KNT_RELU = 0, KNT_SIGMOID, KNT_TANH, KNT_SOFTPLUS, KNT_ELU, KNT_SELU, KNT_SILU, KNT_GELU, KNT_RELU6 };
+enum { KNT_MAXPOOL = 0, KNT_AVGPOOL = 1 };
+
+// ---- runtime.cpp
+KNT_API const char* knt_last_error(void);
+KNT_API int knt_init(int num_threads);
+KNT_API int knt_set_num_threads(int n);
+KNT_API int knt_get_num_threads(void);
+KNT_API void knt_manual_seed(uint64_t seed);
+KNT_API int64_t knt_live_tensors(void);
+KNT_API const char* knt_build_info(void);
+KNT_API int knt_set_grad_enabled(int enabled);  // returns the previous state
+
+// ---- tensor.cpp
+KNT_API void knt_free(knt_tensor t);
+KNT_API knt_tensor knt_from_data(const void* data, const int64_t* shape, int ndim, int dtype);
+KNT_API knt_tensor knt_full(const int64_t* shape, int ndim, int dtype, double value);
+KNT_API knt_tensor knt_rand_uniform(const int64_t* shape, int ndim, double low, double high);
+KNT_API knt_tensor knt_rand_normal(const int64_t* shape, int ndim, double mean, double stddev);
+KNT_API knt_tensor knt_randperm(int64_t n);
+KNT_API knt_tensor knt_arange(int64_t start, int64_t end, int dtype);
+KNT_API int knt_ndim(knt_tensor t);
+KNT_API int knt_shape(knt_tensor t, int64_t* out, int cap);
+KNT_API int knt_dtype(knt_tensor t);
+KNT_API int knt_copy_out(knt_tensor t, void* dst, int64_t nbytes);
+KNT_API int knt_item(knt_tensor t, double* out);
+KNT_API knt_tensor knt_to_dtype(knt_tensor t, int dtype);
+KNT_API knt_tensor knt_clone(knt_tensor t);
+KNT_API knt_tensor knt_detach(knt_tensor t);
+KNT_API knt_tensor knt_alias(knt_tensor t);  // a second handle to the same tensor
+KNT_API int knt_set_requires_grad(knt_tensor t, int flag);
+KNT_API int knt_requires_grad(knt_tensor t);
+
+// ---- ops.cpp: elementwise, reductions, shapes, in-place updates
+KNT_API knt_tensor knt_binary(int op, knt_tensor a, knt_tensor b);
+KNT_API knt_tensor knt_binary_scalar(int op, knt_tensor a, double s);
+KNT_API knt_tensor knt_unary(int op, knt_tensor a);
+KNT_API knt_tensor knt_clamp(knt_tensor a, double lo, double hi);
+KNT_API knt_tensor knt_reduce(int op, knt_tensor a, const int64_t* dims, int ndims, int keepdim);
+KNT_API knt_tensor knt_argmax(knt_tensor a, int64_t dim);
+KNT_API knt_tensor knt_reshape(knt_tensor a, const int64_t* shape, int ndim);
+KNT_API knt_tensor knt_permute(knt_tensor a, const int64_t* dims, int ndim);
+KNT_API knt_tensor knt_contiguous(knt_tensor a);
+KNT_API knt_tensor knt_narrow(knt_tensor a, int64_t dim, int64_t start, int64_t length);
+KNT_API knt_tensor knt_index_select(knt_tensor a, int64_t dim, knt_tensor index);
+KNT_API knt_tensor knt_cat(const knt_tensor* ts, int n, int64_t dim);
+KNT_API knt_tensor knt_matmul(knt_tensor a, knt_tensor b);
+KNT_API knt_tensor knt_one_hot(knt_tensor labels, int64_t num_classes);
+KNT_API int knt_inplace(int op, knt_tensor self, knt_tensor other, double alpha);
+KNT_API int knt_inplace_scalar(int op, knt_tensor self, double s);
+KNT_API int knt_addcmul_(knt_tensor self, knt_tensor t1, knt_tensor t2, double value);
+KNT_API int knt_addcdiv_(knt_tensor self, knt_tensor t1, knt_tensor t2, double value);
+KNT_API int knt_all_finite(knt_tensor a);
+
+// ---- nn.cpp: layers' kernels, NHWC in and out
+KNT_API knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, const int64_t* strides,
+                              const int64_t* pads /* top,bottom,left,right */, const int64_t* dilation,
+                              int64_t groups);
+KNT_API knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads);
+KNT_API knt_tensor knt_dense(knt_tensor x, knt_tensor kernel, knt_tensor bias);
+KNT_API knt_tensor knt_activation(int op, knt_tensor x, int inplace);
+KNT_API knt_tensor knt_softmax(knt_tensor x, int64_t dim, int log);
+KNT_API knt_tensor knt_dropout(knt_tensor x, double rate, int training);
+KNT_API knt_tensor knt_bce_with_logits(knt_tensor logits, knt_tensor target);
+
+// ---- autograd.cpp
+// Gradients of a scalar `loss` with respect to `inputs`; unused inputs get zeros. Returns 0 or -1.
+KNT_API int knt_grad(knt_tensor loss, const knt_tensor* inputs, int n, knt_tensor* grads_out);
+
+#ifdef __cplusplus
+}
+#endif

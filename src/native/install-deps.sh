@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages KerasNetTransfer needs, only those missing: a machine that has them
+# all does no apt work. Run as root (or with sudo available) on Debian bookworm.
+set -euo pipefail
+packages=(
+  libtorch-dev          # the engine: PyTorch 1.13 C++ (oneDNN)
+  libopenblas0-openmp   # BLAS for libtorch: Debian's reference BLAS is ~40x slower
+  cmake g++             # builds the native shim
+  dataset-fashion-mnist # /usr/share/datasets/fashion-mnist
+  python3-torch         # the Python twin in bench/
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,42 @@
+// Shared helpers for the extern "C" boundary: handle <-> at::Tensor, error capture.
+// Nothing may throw past an exported function: KNT_GUARD turns every exception into a stored
+// message (knt_last_error) and a failure value the C# side turns into a .NET exception.
+#pragma once
+#include <ATen/ATen.h>
+#include <string>
+#include <vector>
+#include "knt.h"
+
+namespace knt {
+
+void set_error(const char* message);
+void prepare_thread();  // per-thread settings (denormals flushed to zero) before any kernel runs
+
+inline at::Tensor& T(knt_tensor t) {
+  if (t == nullptr) throw std::invalid_argument("null tensor handle");
+  return *reinterpret_cast<at::Tensor*>(t);
+}
+
+knt_tensor wrap(at::Tensor t);
+
+inline at::IntArrayRef dims(const int64_t* p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
+
+at::ScalarType scalar_type(int code);
+int dtype_code(at::ScalarType t);
+
+}  // namespace knt
+
+#define KNT_GUARD(fail, ...)                                              \
+  try {                                                                   \
+    knt::prepare_thread();                                                \
+    __VA_ARGS__                                                           \
+  } catch (const c10::Error& e) {                                         \
+    knt::set_error(e.what_without_backtrace());                           \
+    return fail;                                                          \
+  } catch (const std::exception& e) {                                     \
+    knt::set_error(e.what());                                             \
+    return fail;                                                          \
+  } catch (...) {                                                         \
+    knt::set_error("unknown native error");                               \
+    return fail;                                                          \
+  }

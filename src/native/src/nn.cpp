@@ -1,0 +1,121 @@
+// Layer kernels. Tensors arrive and leave NHWC; inside, the NCHW view of an NHWC tensor is
+// channels-last in memory, which is the layout oneDNN's convolutions and pools run fastest on,
+// so no copies are made on the way in or out.
+#include <limits>
+#include "boundary.h"
+
+using knt::T;
+using knt::wrap;
+
+namespace {
+
+// NHWC tensor -> logical NCHW view, channels-last in memory.
+at::Tensor to_nchw(const at::Tensor& x, const char* op) {
+  TORCH_CHECK(x.dim() == 4, op, " expects a 4-D NHWC input, got shape ", x.sizes());
+  auto v = x.permute({0, 3, 1, 2});
+  if (!v.is_contiguous(at::MemoryFormat::ChannelsLast)) v = v.contiguous(at::MemoryFormat::ChannelsLast);
+  return v;
+}
+
+at::Tensor to_nhwc(const at::Tensor& y) { return y.permute({0, 2, 3, 1}); }
+
+bool symmetric(const int64_t* p) { return p[0] == p[1] && p[2] == p[3]; }
+
+}  // namespace
+
+extern "C" {
+
+knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, const int64_t* strides,
+                      const int64_t* pads, const int64_t* dilation, int64_t groups) {
+  KNT_GUARD(nullptr, {
+    auto xn = to_nchw(T(x), "conv2d");
+    const auto& k = T(kernel_hwio);
+    TORCH_CHECK(k.dim() == 4, "conv2d expects a 4-D HWIO kernel, got shape ", k.sizes());
+    std::vector<int64_t> padding{pads[0], pads[2]};
+    if (!symmetric(pads)) {
+      // TensorFlow's 'same' puts the odd pixel at the bottom/right; torch pads symmetrically.
+      xn = at::constant_pad_nd(xn, {pads[2], pads[3], pads[0], pads[1]}, 0);
+      padding = {0, 0};
+    }
+    auto w = k.permute({3, 2, 0, 1});  // HWIO -> OIHW
+    c10::optional<at::Tensor> b;
+    if (bias != nullptr) b = T(bias);
+    auto y = at::conv2d(xn, w, b, {strides[0], strides[1]}, padding, {dilation[0], dilation[1]}, groups);
+    return wrap(to_nhwc(y));
+  })
+}
+
+knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads) {
+  KNT_GUARD(nullptr, {
+    auto xn = to_nchw(T(x), op == KNT_MAXPOOL ? "max_pool2d" : "avg_pool2d");
+    at::IntArrayRef k(pool, 2), s(strides, 2);
+    at::Tensor y;
+    if (op == KNT_MAXPOOL) {
+      if (symmetric(pads)) {
+        y = at::max_pool2d(xn, k, s, {pads[0], pads[2]});
+      } else {
+        // padded cells never win a max, as in TensorFlow
+        auto p = at::constant_pad_nd(xn, {pads[2], pads[3], pads[0], pads[1]}, -std::numeric_limits<double>::infinity());
+        y = at::max_pool2d(p, k, s);
+      }
+    } else if (op == KNT_AVGPOOL) {
+      if (symmetric(pads)) {
+        y = at::avg_pool2d(xn, k, s, {pads[0], pads[2]}, false, /*count_include_pad=*/false);
+      } else {
+        // TensorFlow averages over the real cells only: sum over window / count of real cells.
+        std::vector<int64_t> pd{pads[2], pads[3], pads[0], pads[1]};
+        auto sum = at::avg_pool2d(at::constant_pad_nd(xn, pd, 0), k, s);
+        auto ones = at::ones({1, 1, xn.size(2), xn.size(3)}, xn.options().requires_grad(false));
+        auto cnt = at::avg_pool2d(at::constant_pad_nd(ones, pd, 0), k, s);
+        y = sum / cnt;
+      }
+    } else {
+      throw std::invalid_argument("unknown pool op " + std::to_string(op));
+    }
+    return wrap(to_nhwc(y));
+  })
+}
+
+knt_tensor knt_dense(knt_tensor x, knt_tensor kernel, knt_tensor bias) {
+  KNT_GUARD(nullptr, {
+    const auto& a = T(x);
+    const auto& k = T(kernel);
+    if (a.dim() == 2) return wrap(bias ? at::addmm(T(bias), a, k) : at::mm(a, k));
+    auto y = at::matmul(a, k);
+    return wrap(bias ? y + T(bias) : y);
+  })
+}
+
+knt_tensor knt_activation(int op, knt_tensor x, int inplace) {
+  KNT_GUARD(nullptr, {
+    auto& a = T(x);
+    switch (op) {
+      case KNT_RELU: return wrap(inplace ? at::relu_(a) : at::relu(a));
+      case KNT_SIGMOID: return wrap(inplace ? at::sigmoid_(a) : at::sigmoid(a));
+      case KNT_TANH: return wrap(inplace ? at::tanh_(a) : at::tanh(a));
+      case KNT_SOFTPLUS: return wrap(at::softplus(a));
+      case KNT_ELU: return wrap(at::elu(a));
+      case KNT_SELU: return wrap(at::selu(a));
+      case KNT_SILU: return wrap(at::silu(a));
+      case KNT_GELU: return wrap(at::gelu(a));
+      case KNT_RELU6: return wrap(at::hardtanh(a, 0.0, 6.0));
+    }
+    throw std::invalid_argument("unknown activation " + std::to_string(op));
+  })
+}
+
+knt_tensor knt_softmax(knt_tensor x, int64_t dim, int log) {
+  KNT_GUARD(nullptr, { return wrap(log ? at::log_softmax(T(x), dim) : at::softmax(T(x), dim)); })
+}
+
+knt_tensor knt_dropout(knt_tensor x, double rate, int training) {
+  KNT_GUARD(nullptr, { return wrap(at::dropout(T(x), rate, training != 0)); })
+}
+
+knt_tensor knt_bce_with_logits(knt_tensor logits, knt_tensor target) {
+  KNT_GUARD(nullptr, {
+    return wrap(at::binary_cross_entropy_with_logits(T(logits), T(target), {}, {}, at::Reduction::None));
+  })
+}
+
+}  // extern "C"

@@ -15,8 +15,9 @@ public static class NN
         long* s = stackalloc long[] { strides.H, strides.W };
         long* p = stackalloc long[] { pads.Top, pads.Bottom, pads.Left, pads.Right };
         long* d = stackalloc long[] { dilation.H, dilation.W };
-        return Tensor.Wrap(NativeMethods.knt_conv2d(x.Handle, kernelHwio.Handle, bias?.Handle, s, p, d, groups),
-            "conv2d", x, kernelHwio, bias);
+        var raw = NativeMethods.knt_conv2d(x.Handle, kernelHwio.Handle, Optional(bias), s, p, d, groups);
+        GC.KeepAlive(bias);
+        return Tensor.Wrap(raw, "conv2d", x, kernelHwio, bias);
     }
 
     public static Tensor MaxPool2D(Tensor x, (int H, int W) pool, (int H, int W) strides,
@@ -36,8 +37,21 @@ public static class NN
     }
 
     /// <summary>x · kernel + bias with kernel shaped (in, out), as Keras stores it.</summary>
-    public static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias) =>
-        Tensor.Wrap(NativeMethods.knt_dense(x.Handle, kernel.Handle, bias?.Handle), "dense", x, kernel, bias);
+    public static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias)
+    {
+        var raw = NativeMethods.knt_dense(x.Handle, kernel.Handle, Optional(bias));
+        GC.KeepAlive(bias);
+        return Tensor.Wrap(raw, "dense", x, kernel, bias);
+    }
+
+    // An optional input travels as a raw pointer (a SafeHandle argument cannot be null); the caller
+    // keeps its owner alive across the call with GC.KeepAlive.
+    private static IntPtr Optional(Tensor? t)
+    {
+        if (t is null) return IntPtr.Zero;
+        ObjectDisposedException.ThrowIf(t.IsDisposed, t);
+        return t.Handle.DangerousGetHandle();
+    }
 
     private static Tensor Act(ActivationOp op, string name, Tensor x, bool inplace) =>
         Tensor.Wrap(NativeMethods.knt_activation((int)op, x.Handle, inplace ? 1 : 0), name, x);

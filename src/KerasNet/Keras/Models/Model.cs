@@ -65,13 +65,14 @@ public abstract class Model : Layer
     /// <summary>Configures training. Optimizer and loss are objects or Keras names ("adam", "categorical_crossentropy").</summary>
     public void compile(Optimizer optimizer, Loss loss, string[]? metrics = null)
     {
-        this.optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
-        this.loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        // Fail on unknown metric names now, not at the first batch (shapes decide only what "accuracy" means).
+        foreach (var m in metrics ?? [])
+            Metrics.MetricResolver.Resolve(m, loss, [1, 1], [1, 1]);
+        this.optimizer = optimizer;
+        this.loss = loss;
         MetricNames = metrics ?? [];
-        // Fail on unknown metric names now, not at the first batch.
-        foreach (var m in MetricNames)
-            if (m.ToLowerInvariant() is not ("accuracy" or "acc" or "binary_accuracy" or "categorical_accuracy" or "sparse_categorical_accuracy"))
-                Metrics.MetricResolver.Resolve(m, loss, [1, 1], [1, 1]);
     }
 
     // ---- running

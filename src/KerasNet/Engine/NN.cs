@@ -53,19 +53,18 @@ public static class NN
         return t.Handle.DangerousGetHandle();
     }
 
-    private static Tensor Act(ActivationOp op, string name, Tensor x, bool inplace) =>
-        Tensor.Wrap(NativeMethods.knt_activation((int)op, x.Handle, inplace ? 1 : 0), name, x);
+    private static Tensor Act(ActivationOp op, string name, Tensor x) =>
+        Tensor.Wrap(NativeMethods.knt_activation((int)op, x.Handle), name, x);
 
-    /// <summary>relu; <paramref name="inplace"/> overwrites x (only for a temporary no one else reads).</summary>
-    public static Tensor Relu(Tensor x, bool inplace = false) => Act(ActivationOp.Relu, "relu", x, inplace);
-    public static Tensor Sigmoid(Tensor x) => Act(ActivationOp.Sigmoid, "sigmoid", x, false);
-    public static Tensor Tanh(Tensor x) => Act(ActivationOp.Tanh, "tanh", x, false);
-    public static Tensor Softplus(Tensor x) => Act(ActivationOp.Softplus, "softplus", x, false);
-    public static Tensor Elu(Tensor x) => Act(ActivationOp.Elu, "elu", x, false);
-    public static Tensor Selu(Tensor x) => Act(ActivationOp.Selu, "selu", x, false);
-    public static Tensor Silu(Tensor x) => Act(ActivationOp.Silu, "silu", x, false);
-    public static Tensor Gelu(Tensor x) => Act(ActivationOp.Gelu, "gelu", x, false);
-    public static Tensor Relu6(Tensor x) => Act(ActivationOp.Relu6, "relu6", x, false);
+    public static Tensor Relu(Tensor x) => Act(ActivationOp.Relu, "relu", x);
+    public static Tensor Sigmoid(Tensor x) => Act(ActivationOp.Sigmoid, "sigmoid", x);
+    public static Tensor Tanh(Tensor x) => Act(ActivationOp.Tanh, "tanh", x);
+    public static Tensor Softplus(Tensor x) => Act(ActivationOp.Softplus, "softplus", x);
+    public static Tensor Elu(Tensor x) => Act(ActivationOp.Elu, "elu", x);
+    public static Tensor Selu(Tensor x) => Act(ActivationOp.Selu, "selu", x);
+    public static Tensor Silu(Tensor x) => Act(ActivationOp.Silu, "silu", x);
+    public static Tensor Gelu(Tensor x) => Act(ActivationOp.Gelu, "gelu", x);
+    public static Tensor Relu6(Tensor x) => Act(ActivationOp.Relu6, "relu6", x);
 
     public static Tensor Softmax(Tensor x, int axis = -1) =>
         Tensor.Wrap(NativeMethods.knt_softmax(x.Handle, axis, 0), "softmax", x);

@@ -29,7 +29,10 @@ public sealed partial class Tensor : IDisposable
     private Tensor(IntPtr raw)
     {
         Handle = new TensorHandle(raw);
-        TensorScope.Register(this);
+        if (TensorScope.Current is null)
+            Handle.AddMemoryPressure(NumElements * DType.ElementSize());  // left to the GC: let it see the size
+        else
+            TensorScope.Register(this);
     }
 
     // ---- results of native calls
@@ -208,7 +211,8 @@ public sealed partial class Tensor : IDisposable
         var parent = Scope?.Parent;
         KerasLogits = null;
         Scope = null;
-        parent?.Adopt(this);
+        if (parent is null) Handle.AddMemoryPressure(NumElements * DType.ElementSize());
+        else parent.Adopt(this);
         return this;
     }
 
@@ -217,6 +221,7 @@ public sealed partial class Tensor : IDisposable
     {
         KerasLogits = null;
         Scope = null;
+        Handle.AddMemoryPressure(NumElements * DType.ElementSize());
         return this;
     }
 

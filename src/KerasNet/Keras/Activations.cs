@@ -19,16 +19,17 @@ public static class Activations
     }
 
     /// <summary>
-    /// Applies the activation. With <paramref name="inputIsTemporary"/>, relu may overwrite x in place
-    /// (x is a layer's own pre-activation that nobody else reads). softmax and sigmoid outputs keep x as
-    /// their logits, so cross-entropy losses can use the exact, stable form, as TensorFlow's Keras does.
+    /// Applies the activation. softmax and sigmoid outputs keep x as their logits, so cross-entropy
+    /// losses can use the exact, stable form, as TensorFlow's Keras does. (No in-place variants: an
+    /// in-place op on the NHWC view of a convolution's output makes autograd rewrite the view's
+    /// history, which measured 1.5x slower training.)
     /// </summary>
-    public static Tensor Apply(string? name, Tensor x, bool inputIsTemporary = false)
+    public static Tensor Apply(string? name, Tensor x)
     {
         switch (name)
         {
             case null or "linear": return x;
-            case "relu": return NN.Relu(x, inplace: inputIsTemporary);
+            case "relu": return NN.Relu(x);
             case "sigmoid":
             {
                 var y = NN.Sigmoid(x);

@@ -67,7 +67,7 @@ internal static unsafe class NativeMethods
         long* strides, long* pads, long* dilation, long groups);
     [DllImport(Lib)] internal static extern IntPtr knt_pool2d(int op, TensorHandle x, long* pool, long* strides, long* pads);
     [DllImport(Lib)] internal static extern IntPtr knt_dense(TensorHandle x, TensorHandle kernel, IntPtr bias);
-    [DllImport(Lib)] internal static extern IntPtr knt_activation(int op, TensorHandle x, int inplace);
+    [DllImport(Lib)] internal static extern IntPtr knt_activation(int op, TensorHandle x);
     [DllImport(Lib)] internal static extern IntPtr knt_softmax(TensorHandle x, long dim, int log);
     [DllImport(Lib)] internal static extern IntPtr knt_dropout(TensorHandle x, double rate, int training);
     [DllImport(Lib)] internal static extern IntPtr knt_bce_with_logits(TensorHandle logits, TensorHandle target);

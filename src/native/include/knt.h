@@ -81,7 +81,7 @@ KNT_API knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor b
                               int64_t groups);
 KNT_API knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads);
 KNT_API knt_tensor knt_dense(knt_tensor x, knt_tensor kernel, knt_tensor bias);
-KNT_API knt_tensor knt_activation(int op, knt_tensor x, int inplace);
+KNT_API knt_tensor knt_activation(int op, knt_tensor x);
 KNT_API knt_tensor knt_softmax(knt_tensor x, int64_t dim, int log);
 KNT_API knt_tensor knt_dropout(knt_tensor x, double rate, int training);
 KNT_API knt_tensor knt_bce_with_logits(knt_tensor logits, knt_tensor target);

@@ -86,13 +86,13 @@ knt_tensor knt_dense(knt_tensor x, knt_tensor kernel, knt_tensor bias) {
   })
 }
 
-knt_tensor knt_activation(int op, knt_tensor x, int inplace) {
+knt_tensor knt_activation(int op, knt_tensor x) {
   KNT_GUARD(nullptr, {
-    auto& a = T(x);
+    const auto& a = T(x);
     switch (op) {
-      case KNT_RELU: return wrap(inplace ? at::relu_(a) : at::relu(a));
-      case KNT_SIGMOID: return wrap(inplace ? at::sigmoid_(a) : at::sigmoid(a));
-      case KNT_TANH: return wrap(inplace ? at::tanh_(a) : at::tanh(a));
+      case KNT_RELU: return wrap(at::relu(a));
+      case KNT_SIGMOID: return wrap(at::sigmoid(a));
+      case KNT_TANH: return wrap(at::tanh(a));
       case KNT_SOFTPLUS: return wrap(at::softplus(a));
       case KNT_ELU: return wrap(at::elu(a));
       case KNT_SELU: return wrap(at::selu(a));

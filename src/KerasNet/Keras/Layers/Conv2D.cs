@@ -65,7 +65,7 @@ public sealed class Conv2D : Layer
         var (left, right) = ConvUtils.Padding((int)x.Shape[2], kernel_size.W, strides.W, padding, dilation_rate.W);
         var y = NN.Conv2D(x, kernel.Value, _bias?.Value, (strides.H, strides.W), (top, bottom, left, right),
             (dilation_rate.H, dilation_rate.W));
-        return Activations.Apply(activation, y, inputIsTemporary: true);
+        return Activations.Apply(activation, y);
     }
 
     public override Shape ComputeOutputShape(Shape s) => new(

@@ -50,7 +50,7 @@ public sealed class Dense : Layer
     {
         var x = inputs.DType == DType.Float32 ? inputs : inputs.AsType(DType.Float32);
         var y = NN.Dense(x, kernel.Value, _bias?.Value);
-        return Activations.Apply(activation, y, inputIsTemporary: true);
+        return Activations.Apply(activation, y);
     }
 
     public override Shape ComputeOutputShape(Shape s) => new(s.Dims[..^1].Append(units).ToArray());

@@ -85,6 +85,9 @@ public abstract class Model : Layer
         new Trainer(this).Fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
             initial_epoch, steps_per_epoch);
 
+    /// <summary>One gradient update on one batch; returns the batch's loss and metrics.</summary>
+    public Dictionary<string, double> train_on_batch(Tensor x, Tensor y) => new Trainer(this).TrainOnBatch(x, y);
+
     /// <summary>Loss and metrics over the data, as a name → value dictionary ("loss", "accuracy", ...).</summary>
     public Dictionary<string, double> evaluate(Tensor x, Tensor y, int batch_size = 32, int verbose = 1,
         IEnumerable<Callback>? callbacks = null) =>

@@ -98,6 +98,18 @@ internal sealed class Trainer(Model model)
         return history;
     }
 
+    public Dictionary<string, double> TrainOnBatch(Tensor x, Tensor y)
+    {
+        var (lossFn, optimizer) = RequireCompiled("train_on_batch");
+        CheckData(x, y, "train_on_batch");
+        EnsureBuilt(x);
+        var metrics = ResolveMetrics(lossFn, x, y);
+        var lossTracker = new Mean("loss");
+        using (new TensorScope())
+            TrainStep(AsFloat(x), y, lossFn, optimizer, metrics, lossTracker);
+        return Logs(lossTracker, metrics);
+    }
+
     private void TrainStep(Tensor xb, Tensor yb, Loss lossFn, Optimizer optimizer, List<Metric> metrics, Mean lossTracker)
     {
         var trainable = model.trainable_weights;

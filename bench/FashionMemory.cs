@@ -29,8 +29,9 @@ internal static class FashionMemory
         var rss = new RssRecorder();
         model.fit(x, y, batch_size: 512, epochs: epochs, verbose: 2, callbacks: [rss], validation_split: 0.1);
 
-        var table = new Table().AddColumns("epoch", "RSS MB", "live tensors");
-        for (int i = 0; i < rss.Mb.Count; i++) table.AddRow($"{i + 1}", $"{rss.Mb[i]:F1}", $"{rss.Live[i]}");
+        var table = new Table().AddColumns("epoch", "RSS MB", "managed heap MB", "gen0/gen2 GCs", "live tensors");
+        for (int i = 0; i < rss.Mb.Count; i++)
+            table.AddRow($"{i + 1}", $"{rss.Mb[i]:F1}", $"{rss.Managed[i]:F1}", rss.Gcs[i], $"{rss.Live[i]}");
         AnsiConsole.Write(table);
         double growth = rss.Mb[^1] - rss.Mb[0];
         Console.WriteLine($"RESULT fashion-memory epochs={epochs} rss_first={rss.Mb[0]:F1}MB rss_last={rss.Mb[^1]:F1}MB growth={growth:F1}MB (goal < 50) live_tensors_first={rss.Live[0]} last={rss.Live[^1]}");
@@ -41,11 +42,15 @@ internal static class FashionMemory
     {
         public List<double> Mb { get; } = new();
         public List<long> Live { get; } = new();
+        public List<double> Managed { get; } = new();
+        public List<string> Gcs { get; } = new();
 
         public override void on_epoch_end(int epoch, IDictionary<string, double>? logs = null)
         {
             Mb.Add(ReadRssMb());
             Live.Add(Runtime.LiveTensors);
+            Managed.Add(GC.GetTotalMemory(false) / 1048576.0);
+            Gcs.Add($"{GC.CollectionCount(0)}/{GC.CollectionCount(2)}");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using KerasNet.Engine;
+using KerasNet.Experiments.Experiments;
 using Spectre.Console;
 using static KerasNet.KerasApi;
 
@@ -50,15 +51,7 @@ internal static class FashionStep
     private static double CSharpImagesPerSecond(int batch, int steps, int warmup)
     {
         keras.utils.set_random_seed(0);
-        var model = keras.Sequential();
-        model.add(keras.layers.Conv2D(32, (3, 3), activation: "relu", input_shape: (28, 28, 1)));
-        model.add(keras.layers.MaxPooling2D((2, 2), strides: 2));
-        model.add(keras.layers.Conv2D(64, (3, 3), activation: "relu"));
-        model.add(keras.layers.MaxPooling2D((2, 2), strides: 2));
-        model.add(keras.layers.Conv2D(64, (3, 3), activation: "relu"));
-        model.add(keras.layers.Flatten());
-        model.add(keras.layers.Dense(64, activation: "relu"));
-        model.add(keras.layers.Dense(10, activation: "softmax"));
+        var model = FashionMnistExperiment.BuildModel();
         model.compile(optimizer: keras.optimizers.Adam(0.001), loss: "sparse_categorical_crossentropy");
         using var x = Tensor.RandomUniform([batch, 28, 28, 1]);
         using var y = (Tensor.RandomUniform([batch]) * 10).Floor().AsType(DType.Int64);

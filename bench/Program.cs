@@ -14,8 +14,9 @@ step.SetAction(p => FashionStep.Run(p.GetValue(batch), p.GetValue(steps), p.GetV
 root.Subcommands.Add(step);
 
 var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
-var memory = new Command("fashion-memory", "RSS across epochs of Fashion CNN training (goal: growth < 50 MB)") { epochs };
-memory.SetAction(p => FashionMemory.Run(p.GetValue(epochs)));
+var warmupEpochs = new Option<int>("--warmup-epochs") { DefaultValueFactory = _ => 1 };
+var memory = new Command("fashion-memory", "RSS across epochs of Fashion CNN training (goal: growth < 50 MB)") { epochs, warmupEpochs };
+memory.SetAction(p => FashionMemory.Run(p.GetValue(epochs), p.GetValue(warmupEpochs)));
 root.Subcommands.Add(memory);
 
 return root.Parse(args).Invoke();

@@ -6,19 +6,7 @@ namespace KerasNet.Tests.Keras.Models;
 /// <summary>The articles' models, built as the scripts build them.</summary>
 internal static class ArticleModels
 {
-    public static Sequential FashionCnn()
-    {
-        var model = keras.Sequential();
-        model.add(keras.layers.Conv2D(32, (3, 3), activation: "relu", input_shape: (28, 28, 1)));
-        model.add(keras.layers.MaxPooling2D((2, 2), strides: 2));
-        model.add(keras.layers.Conv2D(64, (3, 3), activation: "relu"));
-        model.add(keras.layers.MaxPooling2D((2, 2), strides: 2));
-        model.add(keras.layers.Conv2D(64, (3, 3), activation: "relu"));
-        model.add(keras.layers.Flatten());
-        model.add(keras.layers.Dense(64, activation: "relu"));
-        model.add(keras.layers.Dense(10, activation: "softmax"));
-        return model;
-    }
+    public static Sequential FashionCnn() => KerasNet.Experiments.Experiments.FashionMnistExperiment.BuildModel();
 
     public static Sequential CatsDogsBaseline() => keras.Sequential(
     [

@@ -19,4 +19,13 @@ var memory = new Command("fashion-memory", "RSS across epochs of Fashion CNN tra
 memory.SetAction(p => FashionMemory.Run(p.GetValue(epochs), p.GetValue(warmupEpochs)));
 root.Subcommands.Add(memory);
 
+var weightsOpt = new Option<string>("--weights") { DefaultValueFactory = _ => "../shared/data/keras/models/mobilenet_2_5_224_tf_no_top.h5" };
+var imagesOpt = new Option<string>("--images") { DefaultValueFactory = _ => "../shared/data/dogs-vs-cats/training_data" };
+var countOpt = new Option<int>("--count") { DefaultValueFactory = _ => 6 };
+var sizeOpt = new Option<int>("--size") { DefaultValueFactory = _ => 224 };
+var cross = new Command("mobilenet-crosscheck", "MobileNet α0.25 features vs an independent PyTorch reference (goal ≤ 1e-4)")
+    { weightsOpt, imagesOpt, countOpt, sizeOpt };
+cross.SetAction(p => MobileNetCrossCheck.Run(p.GetValue(weightsOpt)!, p.GetValue(imagesOpt)!, p.GetValue(countOpt), p.GetValue(sizeOpt)));
+root.Subcommands.Add(cross);
+
 return root.Parse(args).Invoke();

@@ -1,5 +1,6 @@
 using KerasNet.Engine;
 using KerasNet.Keras;
+using KerasNet.Keras.Applications;
 using KerasNet.Keras.Datasets;
 using KerasNet.Keras.Layers;
 using KerasNet.Keras.Losses;
@@ -27,6 +28,7 @@ public sealed class KerasInterface
     public DatasetsApi datasets { get; } = new();
     public UtilsApi utils { get; } = new();
     public BackendApi backend { get; } = new();
+    public ApplicationsApi applications { get; } = new();
 
     /// <summary>A symbolic input of the given shape (without the batch dimension).</summary>
     public KerasTensor Input(Shape shape, string? name = null, DType dtype = DType.Float32) =>

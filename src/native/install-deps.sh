@@ -6,8 +6,10 @@ packages=(
   libtorch-dev          # the engine: PyTorch 1.13 C++ (oneDNN)
   libopenblas0-openmp   # BLAS for libtorch: Debian's reference BLAS is ~40x slower
   cmake g++             # builds the native shim
+  libhdf5-dev           # Keras .h5 weights (runtime: libhdf5_serial.so.103)
+  libopencv-dev         # image decoding, resizing, augmentation
   dataset-fashion-mnist # /usr/share/datasets/fashion-mnist
-  python3-torch         # the Python twin in bench/
+  python3-torch python3-h5py python3-pil  # the Python twin and reference scripts in bench/
 )
 missing=()
 for p in "${packages[@]}"; do

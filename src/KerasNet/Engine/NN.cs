@@ -20,6 +20,39 @@ public static class NN
         return Tensor.Wrap(raw, "conv2d", x, kernelHwio, bias);
     }
 
+    /// <summary>Depthwise 2-D convolution; kernel shaped (kh, kw, in, depth_multiplier) as Keras stores it.</summary>
+    public static unsafe Tensor DepthwiseConv2D(Tensor x, Tensor kernel, Tensor? bias, (int H, int W) strides,
+        (int Top, int Bottom, int Left, int Right) pads, (int H, int W) dilation)
+    {
+        long* s = stackalloc long[] { strides.H, strides.W };
+        long* p = stackalloc long[] { pads.Top, pads.Bottom, pads.Left, pads.Right };
+        long* d = stackalloc long[] { dilation.H, dilation.W };
+        var raw = NativeMethods.knt_depthwise_conv2d(x.Handle, kernel.Handle, Optional(bias), s, p, d);
+        GC.KeepAlive(bias);
+        return Tensor.Wrap(raw, "depthwise_conv2d", x, kernel, bias);
+    }
+
+    /// <summary>
+    /// Keras's batch normalization over the last axis. Training normalises with the batch statistics and
+    /// moves the moving statistics in place: moving = moving·momentum + batch·(1 - momentum).
+    /// </summary>
+    public static Tensor BatchNorm(Tensor x, Tensor? gamma, Tensor? beta, Tensor movingMean, Tensor movingVar,
+        bool training, double momentum, double epsilon)
+    {
+        var raw = NativeMethods.knt_batch_norm(x.Handle, Optional(gamma), Optional(beta), movingMean.Handle,
+            movingVar.Handle, training ? 1 : 0, momentum, epsilon);
+        GC.KeepAlive(gamma);
+        GC.KeepAlive(beta);
+        return Tensor.Wrap(raw, "batch_norm", x, movingMean, gamma);
+    }
+
+    /// <summary>Pads an NHWC tensor's height and width with a constant.</summary>
+    public static unsafe Tensor Pad2D(Tensor x, (int Top, int Bottom, int Left, int Right) pads, double value = 0)
+    {
+        long* p = stackalloc long[] { pads.Top, pads.Bottom, pads.Left, pads.Right };
+        return Tensor.Wrap(NativeMethods.knt_pad2d(x.Handle, p, value), "pad2d", x);
+    }
+
     public static Tensor MaxPool2D(Tensor x, (int H, int W) pool, (int H, int W) strides,
         (int Top, int Bottom, int Left, int Right) pads) => Pool(PoolOp.Max, "max_pool2d", x, pool, strides, pads);
 

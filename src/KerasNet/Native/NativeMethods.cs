@@ -72,6 +72,37 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern IntPtr knt_dropout(TensorHandle x, double rate, int training);
     [DllImport(Lib)] internal static extern IntPtr knt_bce_with_logits(TensorHandle logits, TensorHandle target);
 
+    [DllImport(Lib)] internal static extern IntPtr knt_depthwise_conv2d(TensorHandle x, TensorHandle kernel, IntPtr bias,
+        long* strides, long* pads, long* dilation);
+    [DllImport(Lib)] internal static extern IntPtr knt_batch_norm(TensorHandle x, IntPtr gamma, IntPtr beta,
+        TensorHandle movingMean, TensorHandle movingVar, int training, double momentum, double epsilon);
+    [DllImport(Lib)] internal static extern IntPtr knt_pad2d(TensorHandle x, long* pads, double value);
+
+    // image.cpp
+    [DllImport(Lib)] internal static extern IntPtr knt_image_decode(byte* bytes, long n, int channels);
+    [DllImport(Lib)] internal static extern IntPtr knt_image_resize(TensorHandle img, long height, long width, int mode);
+    [DllImport(Lib)] internal static extern int knt_image_encode(TensorHandle img, [MarshalAs(UnmanagedType.LPUTF8Str)] string ext,
+        out IntPtr output, out long n);
+    [DllImport(Lib)] internal static extern void knt_buffer_free(IntPtr p);
+
+    // h5.cpp
+    [DllImport(Lib)] internal static extern long knt_h5_open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int create);
+    [DllImport(Lib)] internal static extern int knt_h5_close(long file);
+    [DllImport(Lib)] internal static extern int knt_h5_exists(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+    [DllImport(Lib)] internal static extern int knt_h5_create_group(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+    [DllImport(Lib)] internal static extern long knt_h5_read_strings(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string attr, byte* buf, long cap);
+    [DllImport(Lib)] internal static extern int knt_h5_write_strings(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string attr, byte* joined, int count);
+    [DllImport(Lib)] internal static extern int knt_h5_write_string(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string attr, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
+    [DllImport(Lib)] internal static extern int knt_h5_dataset_shape(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+        long* dims, int cap);
+    [DllImport(Lib)] internal static extern int knt_h5_read_f32(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+        float* output, long count);
+    [DllImport(Lib)] internal static extern int knt_h5_write_f32(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+        float* data, long* dims, int ndim);
+
     // autograd.cpp
     [DllImport(Lib)] internal static extern int knt_grad(TensorHandle loss, IntPtr* inputs, int n, IntPtr* gradsOut);
 

@@ -86,6 +86,39 @@ KNT_API knt_tensor knt_softmax(knt_tensor x, int64_t dim, int log);
 KNT_API knt_tensor knt_dropout(knt_tensor x, double rate, int training);
 KNT_API knt_tensor knt_bce_with_logits(knt_tensor logits, knt_tensor target);
 
+KNT_API knt_tensor knt_depthwise_conv2d(knt_tensor x, knt_tensor kernel_hwim, knt_tensor bias, const int64_t* strides,
+                                        const int64_t* pads, const int64_t* dilation);
+// Keras BatchNormalization over the last (channel) axis. Training: normalises with the batch's
+// statistics (biased variance) and moves the moving statistics by `momentum` (Keras's convention:
+// moving = moving * momentum + batch * (1 - momentum)). Inference: uses the moving statistics.
+KNT_API knt_tensor knt_batch_norm(knt_tensor x, knt_tensor gamma, knt_tensor beta, knt_tensor moving_mean,
+                                  knt_tensor moving_var, int training, double momentum, double epsilon);
+// Constant padding of an NHWC tensor: pads = (top, bottom, left, right).
+KNT_API knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value);
+
+// ---- image.cpp (OpenCV): images are HWC uint8 RGB tensors
+// Decodes JPEG/PNG/BMP/... bytes; channels 0 = as stored (grey → 1, colour → 3, alpha → 4), 1 or 3 or 4.
+KNT_API knt_tensor knt_image_decode(const uint8_t* bytes, int64_t n, int channels);
+// Resizes an HWC uint8 or float image. mode 0: nearest exactly as PIL (Pillow's accumulated source coordinate, starting at scale / 2);
+// 1: bilinear with half-pixel centres (TensorFlow 2 / PIL-like, no antialias).
+KNT_API knt_tensor knt_image_resize(knt_tensor img, int64_t height, int64_t width, int mode);
+KNT_API int knt_image_encode(knt_tensor img, const char* ext, uint8_t** out, int64_t* n);
+KNT_API void knt_buffer_free(uint8_t* p);
+
+// ---- h5.cpp (libhdf5): the Keras .h5 weights layout. Handles are HDF5 file ids (>= 0); -1 on error.
+KNT_API int64_t knt_h5_open(const char* path, int create);
+KNT_API int knt_h5_close(int64_t file);
+KNT_API int knt_h5_exists(int64_t file, const char* path);
+KNT_API int knt_h5_create_group(int64_t file, const char* path);
+// A string-array attribute of the object at `path`, as NUL-separated strings. Returns the bytes needed
+// (call again with a buffer that large), 0 for an empty attribute, -2 when absent, -1 on error.
+KNT_API int64_t knt_h5_read_strings(int64_t file, const char* path, const char* attr, char* buf, int64_t cap);
+KNT_API int knt_h5_write_strings(int64_t file, const char* path, const char* attr, const char* joined, int count);
+KNT_API int knt_h5_write_string(int64_t file, const char* path, const char* attr, const char* value);
+KNT_API int knt_h5_dataset_shape(int64_t file, const char* path, int64_t* dims, int cap);
+KNT_API int knt_h5_read_f32(int64_t file, const char* path, float* out, int64_t count);
+KNT_API int knt_h5_write_f32(int64_t file, const char* path, const float* data, const int64_t* dims, int ndim);
+
 // ---- autograd.cpp
 // Gradients of a scalar `loss` with respect to `inputs`; unused inputs get zeros. Returns 0 or -1.
 KNT_API int knt_grad(knt_tensor loss, const knt_tensor* inputs, int n, knt_tensor* grads_out);

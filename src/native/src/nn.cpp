@@ -45,6 +45,77 @@ knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, con
   })
 }
 
+knt_tensor knt_depthwise_conv2d(knt_tensor x, knt_tensor kernel_hwim, knt_tensor bias, const int64_t* strides,
+                                const int64_t* pads, const int64_t* dilation) {
+  KNT_GUARD(nullptr, {
+    auto xn = to_nchw(T(x), "depthwise_conv2d");
+    const auto& k = T(kernel_hwim);
+    TORCH_CHECK(k.dim() == 4, "depthwise_conv2d expects a 4-D (kh, kw, in, multiplier) kernel, got shape ", k.sizes());
+    TORCH_CHECK(k.size(2) == xn.size(1), "depthwise_conv2d: kernel has ", k.size(2), " input channels, input has ",
+                xn.size(1));
+    int64_t in = k.size(2), mult = k.size(3);
+    // (kh, kw, in, mult) -> (in * mult, 1, kh, kw): output channel c * mult + m, as TensorFlow orders them
+    auto w = k.permute({2, 3, 0, 1}).reshape({in * mult, 1, k.size(0), k.size(1)});
+    std::vector<int64_t> padding{pads[0], pads[2]};
+    if (!symmetric(pads)) {
+      xn = at::constant_pad_nd(xn, {pads[2], pads[3], pads[0], pads[1]}, 0);
+      padding = {0, 0};
+    }
+    c10::optional<at::Tensor> b;
+    if (bias != nullptr) b = T(bias);
+    auto y = at::conv2d(xn, w, b, {strides[0], strides[1]}, padding, {dilation[0], dilation[1]}, in);
+    return wrap(to_nhwc(y));
+  })
+}
+
+knt_tensor knt_batch_norm(knt_tensor x, knt_tensor gamma, knt_tensor beta, knt_tensor moving_mean,
+                          knt_tensor moving_var, int training, double momentum, double epsilon) {
+  KNT_GUARD(nullptr, {
+    const auto& in = T(x);
+    TORCH_CHECK(in.dim() >= 2, "batch_norm expects at least 2 dimensions, got shape ", in.sizes());
+    // channels last -> channels second, as torch's batch_norm wants (a view for NHWC)
+    std::vector<int64_t> perm{0, in.dim() - 1};
+    for (int64_t d = 1; d < in.dim() - 1; d++) perm.push_back(d);
+    std::vector<int64_t> back(perm.size());
+    for (size_t i = 0; i < perm.size(); i++) back[perm[i]] = static_cast<int64_t>(i);
+    auto xc = in.permute(perm);
+    if (in.dim() == 4 && !xc.is_contiguous(at::MemoryFormat::ChannelsLast)) xc = xc.contiguous(at::MemoryFormat::ChannelsLast);
+    c10::optional<at::Tensor> g, b;
+    if (gamma != nullptr) g = T(gamma);
+    if (beta != nullptr) b = T(beta);
+    auto& mm = T(moving_mean);
+    auto& mv = T(moving_var);
+    if (training) {
+      at::Tensor y;
+      // batch statistics for the output; torch would move its running variance with the unbiased
+      // estimate, Keras moves it with the biased one, so the moving update is done here
+      y = at::batch_norm(xc, g, b, {}, {}, /*training=*/true, 0.0, epsilon, /*cudnn_enabled=*/false);
+      at::NoGradGuard no_grad;
+      std::vector<int64_t> dims{0};
+      for (int64_t d = 2; d < xc.dim(); d++) dims.push_back(d);
+      auto vm = at::var_mean(xc.detach(), dims, /*unbiased=*/false);
+      mm.mul_(momentum).add_(std::get<1>(vm), 1.0 - momentum);
+      mv.mul_(momentum).add_(std::get<0>(vm), 1.0 - momentum);
+      return wrap(y.permute(back));
+    }
+    // Inference: (x - mean) * gamma / sqrt(var + eps) + beta, on the channels-last tensor as it is.
+    // torch's batch_norm kernel folds this into x * a + (beta - mean * a), whose cancellation measured
+    // 4x further from a float64 evaluation over MobileNet's 27 normalisations (9.8e-4 vs 2.6e-4).
+    auto scale = at::rsqrt(mv + epsilon);
+    if (g) scale = scale * *g;
+    auto centered = in - mm;
+    return wrap(b ? at::addcmul(*b, centered, scale) : centered * scale);
+  })
+}
+
+knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value) {
+  KNT_GUARD(nullptr, {
+    const auto& a = T(x);
+    TORCH_CHECK(a.dim() == 4, "pad2d expects a 4-D NHWC input, got shape ", a.sizes());
+    return wrap(at::constant_pad_nd(a, {0, 0, pads[2], pads[3], pads[0], pads[1]}, value));
+  })
+}
+
 knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads) {
   KNT_GUARD(nullptr, {
     auto xn = to_nchw(T(x), op == KNT_MAXPOOL ? "max_pool2d" : "avg_pool2d");

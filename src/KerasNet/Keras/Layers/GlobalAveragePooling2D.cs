@@ -2,10 +2,12 @@ using KerasNet.Engine;
 
 namespace KerasNet.Keras.Layers;
 
-/// <summary>Mean over height and width: (N, H, W, C) → (N, C).</summary>
+/// <summary>Mean over height and width: (N, H, W, C) → (N, C), or (N, 1, 1, C) with keepdims.</summary>
 public sealed class GlobalAveragePooling2D : Layer
 {
-    public GlobalAveragePooling2D(string? name = null) : base(name) { }
+    public GlobalAveragePooling2D(bool keepdims = false, string? name = null) : base(name) => this.keepdims = keepdims;
+
+    public bool keepdims { get; }
 
     protected override void CheckInputShape(Shape s)
     {
@@ -13,7 +15,11 @@ public sealed class GlobalAveragePooling2D : Layer
             throw new ArgumentException($"Input 0 of layer \"{name}\" is incompatible with the layer: expected ndim=4, found ndim={s.Rank}. Full shape received: {s}");
     }
 
-    protected override Tensor Call(Tensor inputs, bool training) => inputs.Mean(1, 2);
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        var m = inputs.Mean(1, 2);
+        return keepdims ? m.Reshape(inputs.Shape[0], 1, 1, inputs.Shape[3]) : m;
+    }
 
-    public override Shape ComputeOutputShape(Shape s) => new(s[0], s[3]);
+    public override Shape ComputeOutputShape(Shape s) => keepdims ? new(s[0], 1, 1, s[3]) : new(s[0], s[3]);
 }

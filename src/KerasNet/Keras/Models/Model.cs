@@ -101,6 +101,16 @@ public abstract class Model : Layer
     public void summary(int line_length = 65, Action<string>? print_fn = null) =>
         (print_fn ?? Console.WriteLine)(Summary.Render(this, line_length));
 
+    /// <summary>Writes every weight to a Keras-layout HDF5 file (readable by Python Keras's load_weights).</summary>
+    public void save_weights(string filepath) => Saving.H5Weights.Save(this, filepath);
+
+    /// <summary>
+    /// Reads Keras HDF5 weights: in topological order (default), or by layer name; with skip_mismatch,
+    /// by-name loading skips layers whose weights do not fit.
+    /// </summary>
+    public void load_weights(string filepath, bool by_name = false, bool skip_mismatch = false) =>
+        Saving.H5Weights.Load(this, filepath, by_name, skip_mismatch);
+
     /// <summary>Builds the model for inputs of this shape (without batch) when it was not built yet.</summary>
     public void build(Shape input_shape) => EnsureBuilt(input_shape.WithBatch());
 }

@@ -20,6 +20,18 @@ public sealed class UtilsApi
         return labels.OneHot(classes).Reshape([.. shape, classes]).MoveToOuterScope();
     }
 
+    /// <summary>A file from the Keras cache, downloading it when absent (see <see cref="GetFile"/>).</summary>
+    public string get_file(string fname, string origin, string? file_hash = null, string cache_subdir = "datasets",
+        string hash_algorithm = "auto", string? cache_dir = null, bool force_download = false) =>
+        GetFile.Get(fname, origin, file_hash, cache_subdir, hash_algorithm, cache_dir, force_download);
+
+    public Tensor load_img(string path, string color_mode = "rgb", (int Height, int Width)? target_size = null,
+        string interpolation = "nearest") => ImageUtils.LoadImg(path, color_mode, target_size, interpolation);
+
+    public Tensor img_to_array(Tensor img) => ImageUtils.ImgToArray(img);
+
+    public void save_img(string path, Tensor x) => ImageUtils.SaveImg(path, x);
+
     /// <summary>Seeds the engine's generator: weight initializers, dropout masks and fit's shuffling.</summary>
     public void set_random_seed(int seed) => Runtime.ManualSeed((ulong)seed);
 }

@@ -1,0 +1,65 @@
+using KerasNet.Native;
+
+namespace KerasNet.Engine;
+
+/// <summary>Image codecs and resizing (OpenCV in the native layer). Images are HWC tensors, RGB order.</summary>
+public static class Image
+{
+    /// <summary>
+    /// Decodes JPEG/PNG/BMP/GIF... bytes into a uint8 HWC tensor. channels: 0 as stored, 1 grey, 3 RGB, 4 RGBA.
+    /// EXIF orientation is ignored, as Keras (PIL) ignores it. Empty, truncated or non-image data is an
+    /// error naming <paramref name="source"/>.
+    /// </summary>
+    public static unsafe Tensor Decode(ReadOnlySpan<byte> bytes, int channels = 3, string source = "<bytes>")
+    {
+        if (channels is not (0 or 1 or 3 or 4))
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 0, 1, 3 or 4.");
+        fixed (byte* p = bytes)
+        {
+            var raw = NativeMethods.knt_image_decode(p, bytes.Length, channels);
+            if (raw == IntPtr.Zero)
+                throw new InvalidDataException($"{source}: cannot decode image: {NativeMethods.LastError()}");
+            return Tensor.WrapUnchecked(raw);
+        }
+    }
+
+    /// <summary>Reads and decodes an image file; errors name the file.</summary>
+    public static Tensor Read(string path, int channels = 3)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{path}: cannot read image file: {e.Message}", e);
+        }
+        return Decode(bytes, channels, path);
+    }
+
+    /// <summary>Nearest neighbour exactly as PIL (and so keras.utils.load_img) does it; keeps the dtype.</summary>
+    public static Tensor ResizeNearest(Tensor image, int height, int width) =>
+        Tensor.Wrap(NativeMethods.knt_image_resize(image.Handle, height, width, 0), "resize_nearest", image);
+
+    /// <summary>Bilinear with half-pixel centres (no antialiasing), computed in float32; returns float32.</summary>
+    public static Tensor ResizeBilinear(Tensor image, int height, int width) =>
+        Tensor.Wrap(NativeMethods.knt_image_resize(image.Handle, height, width, 1), "resize_bilinear", image);
+
+    /// <summary>Encodes a uint8 HWC image (1, 3 or 4 channels) in the format of <paramref name="extension"/> (".png", ".jpg").</summary>
+    public static byte[] Encode(Tensor image, string extension = ".png")
+    {
+        if (NativeMethods.knt_image_encode(image.Handle, extension, out var buf, out var n) < 0)
+            throw Tensor.Failure("image_encode", image);
+        try
+        {
+            var bytes = new byte[n];
+            System.Runtime.InteropServices.Marshal.Copy(buf, bytes, 0, (int)n);
+            return bytes;
+        }
+        finally
+        {
+            NativeMethods.knt_buffer_free(buf);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using KerasNet.Engine;
+using KerasNet.Keras.Models;
+
+namespace KerasNet.Keras.Applications;
+
+/// <summary>keras.applications</summary>
+public sealed class ApplicationsApi
+{
+    public Functional VGG16(bool include_top = true, string? weights = "imagenet", KerasTensor? input_tensor = null,
+        Shape? input_shape = null, string? pooling = null, int classes = 1000, string? classifier_activation = "softmax") =>
+        Applications.VGG16.Build(include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation);
+
+    public Functional MobileNet(Shape? input_shape = null, double alpha = 1.0, int depth_multiplier = 1, double dropout = 1e-3,
+        bool include_top = true, string? weights = "imagenet", KerasTensor? input_tensor = null, string? pooling = null,
+        int classes = 1000, string? classifier_activation = "softmax") =>
+        Applications.MobileNet.Build(input_shape, alpha, depth_multiplier, dropout, include_top, weights, input_tensor, pooling,
+            classes, classifier_activation);
+
+    /// <summary>keras.applications.vgg16: preprocess_input (caffe mode), decode_predictions.</summary>
+    public Module vgg16 { get; } = new("caffe");
+
+    /// <summary>keras.applications.mobilenet: preprocess_input (scales to [-1, 1]), decode_predictions.</summary>
+    public Module mobilenet { get; } = new("tf");
+
+    public sealed class Module(string mode)
+    {
+        public Tensor preprocess_input(Tensor x) => ImagenetUtils.PreprocessInput(x, mode);
+
+        public List<List<(string class_name, string class_description, double score)>> decode_predictions(Tensor preds, int top = 5) =>
+            ImagenetUtils.DecodePredictions(preds, top);
+    }
+}

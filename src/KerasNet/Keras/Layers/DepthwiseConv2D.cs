@@ -1,0 +1,72 @@
+using KerasNet.Engine;
+using KerasNet.Keras.Initializers;
+
+namespace KerasNet.Keras.Layers;
+
+/// <summary>
+/// Depthwise 2-D convolution: each input channel convolved with its own depth_multiplier filters.
+/// Kernel "depthwise_kernel" shaped (kh, kw, in, depth_multiplier); output channel c·multiplier + m.
+/// </summary>
+public sealed class DepthwiseConv2D : Layer
+{
+    private Variable? _kernel, _bias;
+
+    public DepthwiseConv2D(IntPair kernel_size, IntPair? strides = null, string padding = "valid", int depth_multiplier = 1,
+        IntPair? dilation_rate = null, string? activation = null, bool use_bias = true,
+        Initializer? depthwise_initializer = null, Initializer? bias_initializer = null, string? name = null)
+        : base(name)
+    {
+        if (depth_multiplier <= 0) throw new ArgumentException($"depth_multiplier must be positive, got {depth_multiplier}.");
+        this.kernel_size = kernel_size;
+        this.strides = strides ?? 1;
+        this.padding = ConvUtils.NormalizePadding(padding);
+        this.depth_multiplier = depth_multiplier;
+        this.dilation_rate = dilation_rate ?? 1;
+        this.activation = Activations.Validate(activation);
+        this.use_bias = use_bias;
+        this.depthwise_initializer = depthwise_initializer ?? new GlorotUniform();
+        this.bias_initializer = bias_initializer ?? new Constant(0);
+    }
+
+    public IntPair kernel_size { get; }
+    public IntPair strides { get; }
+    public string padding { get; }
+    public int depth_multiplier { get; }
+    public IntPair dilation_rate { get; }
+    public string? activation { get; }
+    public bool use_bias { get; }
+    public Initializer depthwise_initializer { get; }
+    public Initializer bias_initializer { get; }
+
+    public Variable depthwise_kernel => _kernel ?? throw new InvalidOperationException($"Layer '{name}' is not built yet.");
+
+    protected override void CheckInputShape(Shape s)
+    {
+        if (s.Rank != 4 || s[3] is null)
+            throw new ArgumentException(
+                $"Input 0 of layer \"{name}\" is incompatible with the layer: expected ndim=4 with known channels, found {s}");
+    }
+
+    protected override void Build(Shape inputShape)
+    {
+        long channels = inputShape[3]!.Value;
+        _kernel = AddWeight("depthwise_kernel", [kernel_size.H, kernel_size.W, channels, depth_multiplier], depthwise_initializer);
+        if (use_bias) _bias = AddWeight("bias", [channels * depth_multiplier], bias_initializer);
+    }
+
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        var x = inputs.DType == DType.Float32 ? inputs : inputs.AsType(DType.Float32);
+        var (top, bottom) = ConvUtils.Padding((int)x.Shape[1], kernel_size.H, strides.H, padding, dilation_rate.H);
+        var (left, right) = ConvUtils.Padding((int)x.Shape[2], kernel_size.W, strides.W, padding, dilation_rate.W);
+        var y = NN.DepthwiseConv2D(x, depthwise_kernel.Value, _bias?.Value, (strides.H, strides.W), (top, bottom, left, right),
+            (dilation_rate.H, dilation_rate.W));
+        return Activations.Apply(activation, y);
+    }
+
+    public override Shape ComputeOutputShape(Shape s) => new(
+        s[0],
+        ConvUtils.OutputLength(s[1], kernel_size.H, strides.H, padding, dilation_rate.H),
+        ConvUtils.OutputLength(s[2], kernel_size.W, strides.W, padding, dilation_rate.W),
+        s[3] * depth_multiplier);
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using KerasNet.Native;
+
+namespace KerasNet.Keras.Saving;
+
+/// <summary>An open HDF5 file (libhdf5 in the native layer): the few operations Keras's weights layout needs.</summary>
+internal sealed unsafe class H5File : IDisposable
+{
+    private long _id;
+
+    private H5File(string path, long id)
+    {
+        Path = path;
+        _id = id;
+    }
+
+    public string Path { get; }
+
+    public static H5File Open(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such weights file.", path);
+        long id = NativeMethods.knt_h5_open(path, 0);
+        if (id < 0) throw new InvalidDataException($"{path}: {NativeMethods.LastError()}");
+        return new H5File(path, id);
+    }
+
+    public static H5File Create(string path)
+    {
+        long id = NativeMethods.knt_h5_open(path, 1);
+        if (id < 0) throw new IOException($"{path}: {NativeMethods.LastError()}");
+        return new H5File(path, id);
+    }
+
+    private Exception Error(string what) => new InvalidDataException($"{Path}: {what}: {NativeMethods.LastError()}");
+
+    public bool Exists(string path)
+    {
+        int r = NativeMethods.knt_h5_exists(_id, path);
+        if (r < 0) throw Error($"looking up '{path}'");
+        return r == 1;
+    }
+
+    public void CreateGroup(string path)
+    {
+        if (NativeMethods.knt_h5_create_group(_id, path) < 0) throw Error($"creating group '{path}'");
+    }
+
+    /// <summary>A string-array attribute; null when absent. Keras splits long ones into attr0, attr1, ...</summary>
+    public string[]? ReadStrings(string path, string attr)
+    {
+        var whole = ReadStringsOnce(path, attr);
+        if (whole is not null) return whole;
+        if (ReadStringsOnce(path, attr + "0") is not { } first) return null;
+        var all = new List<string>(first);
+        for (int i = 1; ReadStringsOnce(path, attr + i) is { } more; i++) all.AddRange(more);
+        return all.ToArray();
+    }
+
+    private string[]? ReadStringsOnce(string path, string attr)
+    {
+        long need = NativeMethods.knt_h5_read_strings(_id, path, attr, null, 0);
+        if (need == -2) return null;
+        if (need < 0) throw Error($"reading attribute '{attr}' of '{path}'");
+        if (need == 0) return [];
+        var buf = new byte[need];
+        fixed (byte* p = buf)
+            if (NativeMethods.knt_h5_read_strings(_id, path, attr, p, need) < 0)
+                throw Error($"reading attribute '{attr}' of '{path}'");
+        var parts = Encoding.UTF8.GetString(buf).Split('\0');
+        return parts[..^1];  // the joined form ends with a NUL
+    }
+
+    public void WriteStrings(string path, string attr, IReadOnlyList<string> values)
+    {
+        var joined = Encoding.UTF8.GetBytes(string.Concat(values.Select(v => v + "\0")));
+        fixed (byte* p = joined)
+            if (NativeMethods.knt_h5_write_strings(_id, path, attr, p, values.Count) < 0)
+                throw Error($"writing attribute '{attr}' of '{path}'");
+    }
+
+    public void WriteString(string path, string attr, string value)
+    {
+        if (NativeMethods.knt_h5_write_string(_id, path, attr, value) < 0)
+            throw Error($"writing attribute '{attr}' of '{path}'");
+    }
+
+    public long[] DatasetShape(string path)
+    {
+        long* dims = stackalloc long[16];
+        int n = NativeMethods.knt_h5_dataset_shape(_id, path, dims, 16);
+        if (n < 0) throw Error($"reading the shape of '{path}'");
+        return new ReadOnlySpan<long>(dims, n).ToArray();
+    }
+
+    public float[] ReadFloats(string path, long count)
+    {
+        var data = new float[count];
+        fixed (float* p = data)
+            if (NativeMethods.knt_h5_read_f32(_id, path, p, count) < 0)
+                throw Error($"reading '{path}'");
+        return data;
+    }
+
+    public void WriteFloats(string path, float[] data, long[] shape)
+    {
+        fixed (float* p = data)
+        fixed (long* s = shape)
+            if (NativeMethods.knt_h5_write_f32(_id, path, p, s, shape.Length) < 0)
+                throw Error($"writing '{path}'");
+    }
+
+    public void Dispose()
+    {
+        if (_id < 0) return;
+        NativeMethods.knt_h5_close(_id);
+        _id = -1;
+    }
+}

@@ -1,0 +1,212 @@
+// The Keras .h5 weights layout through libhdf5's C API: string-array attributes, float datasets,
+// groups. HDF5's own error printing is silenced; its error stack becomes our error message.
+#include <hdf5.h>
+#include <cstring>
+#include <string>
+#include <vector>
+#include "boundary.h"
+
+namespace {
+
+herr_t collect(unsigned n, const H5E_error2_t* e, void* data) {
+  auto* s = static_cast<std::string*>(data);
+  if (e->desc && *e->desc) {
+    if (!s->empty()) s->append("; ");
+    s->append(e->desc);
+  }
+  return 0;
+}
+
+// Throws with HDF5's error stack (innermost reasons) when `status` signals failure.
+template <typename T>
+T check(T status, const std::string& what) {
+  if (status < 0) {
+    std::string msg;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect, &msg);
+    H5Eclear2(H5E_DEFAULT);
+    throw std::runtime_error(what + (msg.empty() ? "" : " (" + msg + ")"));
+  }
+  return status;
+}
+
+struct Id {  // closes an HDF5 id at scope exit
+  hid_t id;
+  herr_t (*close)(hid_t);
+  ~Id() {
+    if (id >= 0) close(id);
+  }
+};
+
+void init() {
+  static bool done = false;
+  if (!done) {
+    H5open();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    done = true;
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+int64_t knt_h5_open(const char* path, int create) {
+  KNT_GUARD(-1, {
+    init();
+    if (create) return check(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "cannot create HDF5 file");
+    htri_t is = H5Fis_hdf5(path);
+    H5Eclear2(H5E_DEFAULT);
+    TORCH_CHECK(is > 0, "not an HDF5 file (no HDF5 signature, or truncated/unreadable)");
+    return check(H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open HDF5 file (truncated or corrupt?)");
+  })
+}
+
+int knt_h5_close(int64_t file) {
+  KNT_GUARD(-1, { return check(H5Fclose(file), "cannot close HDF5 file") < 0 ? -1 : 0; })
+}
+
+int knt_h5_exists(int64_t file, const char* path) {
+  KNT_GUARD(-1, {
+    // walk the path so a missing intermediate group is "absent", not an error
+    std::string p(path), part;
+    size_t pos = 0;
+    while (pos != std::string::npos) {
+      size_t next = p.find('/', pos);
+      part = p.substr(0, next);
+      if (!part.empty() && part != "/") {
+        htri_t e = H5Lexists(file, part.c_str(), H5P_DEFAULT);
+        H5Eclear2(H5E_DEFAULT);
+        if (e <= 0) return 0;
+      }
+      pos = next == std::string::npos ? next : next + 1;
+    }
+    return 1;
+  })
+}
+
+int knt_h5_create_group(int64_t file, const char* path) {
+  KNT_GUARD(-1, {
+    Id lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
+    H5Pset_create_intermediate_group(lcpl.id, 1);
+    Id g{check(H5Gcreate2(file, path, lcpl.id, H5P_DEFAULT, H5P_DEFAULT), std::string("cannot create group ") + path), H5Gclose};
+    return 0;
+  })
+}
+
+int64_t knt_h5_read_strings(int64_t file, const char* path, const char* attr, char* buf, int64_t cap) {
+  KNT_GUARD(-1, {
+    htri_t has = H5Aexists_by_name(file, path, attr, H5P_DEFAULT);
+    H5Eclear2(H5E_DEFAULT);
+    if (has <= 0) return -2;
+    Id a{check(H5Aopen_by_name(file, path, attr, H5P_DEFAULT, H5P_DEFAULT), std::string("cannot open attribute ") + attr), H5Aclose};
+    Id type{check(H5Aget_type(a.id), "attribute type"), H5Tclose};
+    Id space{check(H5Aget_space(a.id), "attribute space"), H5Sclose};
+    hssize_t count = H5Sget_simple_extent_npoints(space.id);
+    if (count <= 0) return 0;  // an empty list (h5py writes it with any type)
+    TORCH_CHECK(H5Tget_class(type.id) == H5T_STRING, "attribute ", attr, " of ", path, " is not a string array");
+    std::string joined;
+    if (H5Tis_variable_str(type.id) > 0) {
+      std::vector<char*> ptrs(count);
+      Id mem{H5Tcopy(H5T_C_S1), H5Tclose};
+      H5Tset_size(mem.id, H5T_VARIABLE);
+      check(H5Aread(a.id, mem.id, ptrs.data()), "read attribute");
+      for (auto* p : ptrs) {
+        joined.append(p ? p : "");
+        joined.push_back('\0');
+      }
+      H5Dvlen_reclaim(mem.id, space.id, H5P_DEFAULT, ptrs.data());
+    } else {
+      // one extra byte per string: the memory type is NUL-terminated, the file's may fill every byte
+      size_t len = H5Tget_size(type.id) + 1;
+      std::vector<char> raw(len * count);
+      Id mem{H5Tcopy(H5T_C_S1), H5Tclose};
+      H5Tset_size(mem.id, len);
+      H5Tset_strpad(mem.id, H5T_STR_NULLTERM);
+      check(H5Aread(a.id, mem.id, raw.data()), "read attribute");
+      for (hssize_t i = 0; i < count; i++) {
+        const char* s = raw.data() + i * len;
+        joined.append(s, strnlen(s, len));
+        joined.push_back('\0');
+      }
+    }
+    if (static_cast<int64_t>(joined.size()) <= cap) std::memcpy(buf, joined.data(), joined.size());
+    return static_cast<int64_t>(joined.size());
+  })
+}
+
+int knt_h5_write_strings(int64_t file, const char* path, const char* attr, const char* joined, int count) {
+  KNT_GUARD(-1, {
+    std::vector<std::string> items;
+    const char* p = joined;
+    size_t longest = 1;
+    for (int i = 0; i < count; i++) {
+      items.emplace_back(p);
+      longest = std::max(longest, items.back().size());
+      p += items.back().size() + 1;
+    }
+    // fixed-length strings, as Keras (h5py with numpy 'S' arrays) writes them
+    std::vector<char> raw(longest * items.size(), '\0');
+    for (size_t i = 0; i < items.size(); i++) std::memcpy(raw.data() + i * longest, items[i].data(), items[i].size());
+    Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+    H5Tset_size(type.id, longest);
+    H5Tset_strpad(type.id, H5T_STR_NULLPAD);
+    hsize_t dims[1] = {items.size()};
+    Id space{H5Screate_simple(1, dims, nullptr), H5Sclose};
+    Id a{check(H5Acreate_by_name(file, path, attr, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               std::string("cannot create attribute ") + attr), H5Aclose};
+    if (!items.empty()) check(H5Awrite(a.id, type.id, raw.data()), "write attribute");
+    return 0;
+  })
+}
+
+int knt_h5_write_string(int64_t file, const char* path, const char* attr, const char* value) {
+  KNT_GUARD(-1, {
+    Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+    H5Tset_size(type.id, std::max<size_t>(1, std::strlen(value)));
+    H5Tset_strpad(type.id, H5T_STR_NULLPAD);
+    Id space{H5Screate(H5S_SCALAR), H5Sclose};
+    Id a{check(H5Acreate_by_name(file, path, attr, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               std::string("cannot create attribute ") + attr), H5Aclose};
+    check(H5Awrite(a.id, type.id, value), "write attribute");
+    return 0;
+  })
+}
+
+int knt_h5_dataset_shape(int64_t file, const char* path, int64_t* dims, int cap) {
+  KNT_GUARD(-1, {
+    Id d{check(H5Dopen2(file, path, H5P_DEFAULT), std::string("cannot open dataset ") + path), H5Dclose};
+    Id space{check(H5Dget_space(d.id), "dataset space"), H5Sclose};
+    int n = H5Sget_simple_extent_ndims(space.id);
+    std::vector<hsize_t> h(n > 0 ? n : 1);
+    H5Sget_simple_extent_dims(space.id, h.data(), nullptr);
+    for (int i = 0; i < n && i < cap; i++) dims[i] = static_cast<int64_t>(h[i]);
+    return n;
+  })
+}
+
+int knt_h5_read_f32(int64_t file, const char* path, float* out, int64_t count) {
+  KNT_GUARD(-1, {
+    Id d{check(H5Dopen2(file, path, H5P_DEFAULT), std::string("cannot open dataset ") + path), H5Dclose};
+    Id space{check(H5Dget_space(d.id), "dataset space"), H5Sclose};
+    TORCH_CHECK(H5Sget_simple_extent_npoints(space.id) == count, "dataset ", path, " holds ",
+                H5Sget_simple_extent_npoints(space.id), " values, expected ", count);
+    check(H5Dread(d.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out),
+          std::string("cannot read dataset ") + path + " (truncated file?)");
+    return 0;
+  })
+}
+
+int knt_h5_write_f32(int64_t file, const char* path, const float* data, const int64_t* dims, int ndim) {
+  KNT_GUARD(-1, {
+    std::vector<hsize_t> h(dims, dims + ndim);
+    Id space{ndim == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(ndim, h.data(), nullptr), H5Sclose};
+    Id lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
+    H5Pset_create_intermediate_group(lcpl.id, 1);
+    Id d{check(H5Dcreate2(file, path, H5T_IEEE_F32LE, space.id, lcpl.id, H5P_DEFAULT, H5P_DEFAULT),
+               std::string("cannot create dataset ") + path), H5Dclose};
+    check(H5Dwrite(d.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), std::string("cannot write dataset ") + path);
+    return 0;
+  })
+}
+
+}  // extern "C"

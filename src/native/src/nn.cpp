@@ -90,12 +90,14 @@ knt_tensor knt_batch_norm(knt_tensor x, knt_tensor gamma, knt_tensor beta, knt_t
       // batch statistics for the output; torch would move its running variance with the unbiased
       // estimate, Keras moves it with the biased one, so the moving update is done here
       y = at::batch_norm(xc, g, b, {}, {}, /*training=*/true, 0.0, epsilon, /*cudnn_enabled=*/false);
-      at::NoGradGuard no_grad;
-      std::vector<int64_t> dims{0};
-      for (int64_t d = 2; d < xc.dim(); d++) dims.push_back(d);
-      auto vm = at::var_mean(xc.detach(), dims, /*unbiased=*/false);
-      mm.mul_(momentum).add_(std::get<1>(vm), 1.0 - momentum);
-      mv.mul_(momentum).add_(std::get<0>(vm), 1.0 - momentum);
+      {
+        at::NoGradGuard no_grad;  // only the moving-statistics update: the output must keep its history
+        std::vector<int64_t> dims{0};
+        for (int64_t d = 2; d < xc.dim(); d++) dims.push_back(d);
+        auto vm = at::var_mean(xc.detach(), dims, /*unbiased=*/false);
+        mm.mul_(momentum).add_(std::get<1>(vm), 1.0 - momentum);
+        mv.mul_(momentum).add_(std::get<0>(vm), 1.0 - momentum);
+      }
       return wrap(y.permute(back));
     }
     // Inference: (x - mean) * gamma / sqrt(var + eps) + beta, on the channels-last tensor as it is.

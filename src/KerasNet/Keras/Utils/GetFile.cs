@@ -5,7 +5,7 @@ namespace KerasNet.Keras.Utils;
 
 /// <summary>
 /// keras.utils.get_file: a file from the local cache, else downloaded from <c>origin</c>. Looked for in
-/// the data-dir option (<c>DIR/cache_subdir/fname</c>, <c>DIR/fname</c>), then
+/// the data-dir option (<c>DIR/cache_subdir/fname</c>, <c>DIR/fname</c>, <c>DIR/keras/cache_subdir/fname</c>), then
 /// <c>$KERAS_HOME/cache_subdir/fname</c> (~/.keras). Downloads resume a partial file when the server
 /// honours Range requests, show a progress bar, are checked against <c>file_hash</c> (sha256 or md5,
 /// chosen by length as Keras's "auto") and renamed into place only when complete.
@@ -63,6 +63,7 @@ public static class GetFile
         {
             yield return Path.Combine(d, cacheSubdir, fname);
             yield return Path.Combine(d, fname);
+            yield return Path.Combine(d, "keras", cacheSubdir, fname);  // a data folder holding a ~/.keras-like "keras"
         }
         yield return target;
     }

@@ -84,7 +84,8 @@ public class ApplicationsTests
     public void Imagenet_weights_resolve_from_the_data_dir_with_the_published_hash()
     {
         var keep = KerasConfig.DataDir;
-        KerasConfig.DataDir = Path.GetDirectoryName(Path.GetDirectoryName(SharedData.Find(SharedData.MobileNetWeights)));
+        // --data-dir ../shared/data: weights in its keras/models folder, as in ~/.keras/models
+        KerasConfig.DataDir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(SharedData.Find(SharedData.MobileNetWeights))!, "..", ".."));
         try
         {
             var m = keras.applications.MobileNet(input_shape: (224, 224, 3), alpha: 0.25, include_top: false, weights: "imagenet");

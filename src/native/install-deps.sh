@@ -9,7 +9,7 @@ packages=(
   libhdf5-dev           # Keras .h5 weights (runtime: libhdf5_serial.so.103)
   libopencv-dev         # image decoding, resizing, augmentation
   dataset-fashion-mnist # /usr/share/datasets/fashion-mnist
-  python3-torch python3-h5py python3-pil  # the Python twin and reference scripts in bench/
+  python3-torch python3-h5py python3-pil python3-scipy  # the Python twins and reference scripts in bench/
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -42,9 +42,27 @@ public static class Image
     public static Tensor ResizeNearest(Tensor image, int height, int width) =>
         Tensor.Wrap(NativeMethods.knt_image_resize(image.Handle, height, width, 0), "resize_nearest", image);
 
+    /// <summary>TensorFlow 2's nearest neighbour (half-pixel centres: source = ⌊(dst + ½)·in/out⌋); keeps the dtype.</summary>
+    public static Tensor ResizeNearestTF(Tensor image, int height, int width) =>
+        Tensor.Wrap(NativeMethods.knt_image_resize(image.Handle, height, width, 2), "resize_nearest", image);
+
     /// <summary>Bilinear with half-pixel centres (no antialiasing), computed in float32; returns float32.</summary>
     public static Tensor ResizeBilinear(Tensor image, int height, int width) =>
         Tensor.Wrap(NativeMethods.knt_image_resize(image.Handle, height, width, 1), "resize_bilinear", image);
+
+    /// <summary>Border handling of <see cref="Affine"/>: Keras's fill modes.</summary>
+    public enum FillMode { Constant = 0, Nearest = 1, Reflect = 2, Wrap = 3 }
+
+    /// <summary>
+    /// Resamples an HWC image (float32 out) through an inverse affine map in (row, col) coordinates, as
+    /// scipy.ndimage.affine_transform (order 1) does for Keras: in[r, c] = A·[r_out, c_out] + offset.
+    /// </summary>
+    public static unsafe Tensor Affine(Tensor image, double[,] a, (double Row, double Col) offset, FillMode fill, double cval = 0)
+    {
+        // OpenCV's inverse map is in (x = col, y = row) order
+        double* m = stackalloc double[] { a[1, 1], a[1, 0], offset.Col, a[0, 1], a[0, 0], offset.Row };
+        return Tensor.Wrap(NativeMethods.knt_image_affine(image.Handle, m, (int)fill, cval), "affine_transform", image);
+    }
 
     /// <summary>Encodes a uint8 HWC image (1, 3 or 4 channels) in the format of <paramref name="extension"/> (".png", ".jpg").</summary>
     public static byte[] Encode(Tensor image, string extension = ".png")

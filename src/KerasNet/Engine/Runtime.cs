@@ -57,6 +57,26 @@ public static class Runtime
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> with kernels issued from this thread single-threaded (OpenMP's
+    /// per-thread setting), then restores the thread: input-pipeline workers use it so that n workers
+    /// occupy n cores, not n × cores threads, without slowing whatever runs on that pool thread later.
+    /// </summary>
+    public static T SingleThreaded<T>(Func<T> work)
+    {
+        EnsureInitialized();
+        int previous = NativeMethods.knt_get_num_threads();
+        NativeMethods.knt_set_thread_local_threads(1);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            NativeMethods.knt_set_thread_local_threads(previous);
+        }
+    }
+
     /// <summary>Seeds the engine's generator (initializers, dropout, shuffling).</summary>
     public static void ManualSeed(ulong seed)
     {

@@ -24,6 +24,9 @@ public sealed partial class Tensor : IDisposable
     /// </summary>
     internal Tensor? KerasLogits;
 
+    /// <summary>Where the data came from (tf.io.read_file sets the path), for error messages downstream.</summary>
+    public string? Source { get; set; }
+
     static Tensor() => Runtime.EnsureInitialized();
 
     private Tensor(IntPtr raw)
@@ -149,7 +152,17 @@ public sealed partial class Tensor : IDisposable
         FromArray((ReadOnlySpan<T>)data, shape);
 
     /// <summary>A 0-d tensor.</summary>
-    public static Tensor Scalar(float value) => FromArray([value], []);
+    /// <summary>A 0-d tensor (shape []).</summary>
+    public static unsafe Tensor Scalar(double value, DType dtype = DType.Float32) =>
+        WrapNew(NativeMethods.knt_full(null, 0, (int)dtype, value), "full", []);
+
+    /// <summary>Indices n-1, n-2, ..., 0 (int64): reverses an axis with IndexSelect.</summary>
+    public static Tensor ReversedRange(long n)
+    {
+        var idx = new long[n];
+        for (long i = 0; i < n; i++) idx[i] = n - 1 - i;
+        return FromArray(idx, n);
+    }
 
     public static unsafe Tensor Full(long[] shape, double value, DType dtype = DType.Float32)
     {

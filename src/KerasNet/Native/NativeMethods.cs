@@ -16,6 +16,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int knt_init(int numThreads);
     [DllImport(Lib)] internal static extern int knt_set_num_threads(int n);
     [DllImport(Lib)] internal static extern int knt_get_num_threads();
+    [DllImport(Lib)] internal static extern void knt_set_thread_local_threads(int n);
     [DllImport(Lib)] internal static extern void knt_manual_seed(ulong seed);
     [DllImport(Lib)] internal static extern long knt_live_tensors();
     [DllImport(Lib)] internal static extern IntPtr knt_build_info();
@@ -84,6 +85,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int knt_image_encode(TensorHandle img, [MarshalAs(UnmanagedType.LPUTF8Str)] string ext,
         out IntPtr output, out long n);
     [DllImport(Lib)] internal static extern void knt_buffer_free(IntPtr p);
+    [DllImport(Lib)] internal static extern IntPtr knt_image_affine(TensorHandle img, double* m, int border, double cval);
 
     // h5.cpp
     [DllImport(Lib)] internal static extern long knt_h5_open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int create);

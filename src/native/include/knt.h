@@ -29,6 +29,8 @@ KNT_API const char* knt_last_error(void);
 KNT_API int knt_init(int num_threads);
 KNT_API int knt_set_num_threads(int n);
 KNT_API int knt_get_num_threads(void);
+// OpenMP threads for kernels issued from the calling thread only (input-pipeline workers use 1).
+KNT_API void knt_set_thread_local_threads(int n);
 KNT_API void knt_manual_seed(uint64_t seed);
 KNT_API int64_t knt_live_tensors(void);
 KNT_API const char* knt_build_info(void);
@@ -100,8 +102,12 @@ KNT_API knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value);
 // Decodes JPEG/PNG/BMP/... bytes; channels 0 = as stored (grey → 1, colour → 3, alpha → 4), 1 or 3 or 4.
 KNT_API knt_tensor knt_image_decode(const uint8_t* bytes, int64_t n, int channels);
 // Resizes an HWC uint8 or float image. mode 0: nearest exactly as PIL (Pillow's accumulated source coordinate, starting at scale / 2);
-// 1: bilinear with half-pixel centres (TensorFlow 2 / PIL-like, no antialias).
+// 1: bilinear with half-pixel centres (TensorFlow 2's, no antialias); 2: TensorFlow 2's nearest.
 KNT_API knt_tensor knt_image_resize(knt_tensor img, int64_t height, int64_t width, int mode);
+// Samples an HWC float image through an inverse affine map: out(x, y) = in(m[0]x + m[1]y + m[2],
+// m[3]x + m[4]y + m[5]) with (x, y) = (column, row), bilinear. border: 0 constant (cval), 1 nearest
+// (edge), 2 reflect (half-sample symmetric, scipy's 'reflect'), 3 wrap.
+KNT_API knt_tensor knt_image_affine(knt_tensor img, const double* m, int border, double cval);
 KNT_API int knt_image_encode(knt_tensor img, const char* ext, uint8_t** out, int64_t* n);
 KNT_API void knt_buffer_free(uint8_t* p);
 

@@ -1,4 +1,5 @@
 // Image decode/encode/resize through OpenCV. Images cross the boundary as HWC tensors, RGB order.
+#include <cmath>
 #include <cstring>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -71,6 +72,18 @@ knt_tensor knt_image_resize(knt_tensor img, int64_t height, int64_t width, int m
       };
       return wrap(x.index_select(0, table(h, height)).index_select(1, table(w, width)).contiguous());
     }
+    if (mode == 2) {
+      // TensorFlow 2's nearest (half-pixel centres): source = min(floor((dst + 0.5) * in / out), in - 1) in float
+      auto table = [](int64_t in, int64_t out) {
+        auto idx = at::empty({out}, at::kLong);
+        auto* p = idx.data_ptr<int64_t>();
+        float scale = static_cast<float>(in) / static_cast<float>(out);
+        for (int64_t i = 0; i < out; i++)
+          p[i] = std::min<int64_t>(static_cast<int64_t>(std::floor((static_cast<float>(i) + 0.5f) * scale)), in - 1);
+        return idx;
+      };
+      return wrap(x.index_select(0, table(h, height)).index_select(1, table(w, width)).contiguous());
+    }
     TORCH_CHECK(mode == 1, "unknown resize mode ", mode);
     // bilinear with half-pixel centres, in float (exact values, no fixed-point rounding)
     auto f = x.to(at::kFloat).contiguous();
@@ -80,6 +93,23 @@ knt_tensor knt_image_resize(knt_tensor img, int64_t height, int64_t width, int m
     auto out = at::empty({height, width, c}, at::kFloat);
     cv::Mat dst(static_cast<int>(height), static_cast<int>(width), CV_MAKETYPE(CV_32F, c), out.data_ptr());
     cv::resize(src, dst, dst.size(), 0, 0, cv::INTER_LINEAR);
+    return wrap(out);
+  })
+}
+
+knt_tensor knt_image_affine(knt_tensor img, const double* m, int border, double cval) {
+  KNT_GUARD(nullptr, {
+    auto f = T(img).to(at::kFloat).contiguous();
+    TORCH_CHECK(f.dim() == 3 && f.size(2) >= 1 && f.size(2) <= 4, "affine transform expects an HWC image with 1-4 channels, got shape ",
+                f.sizes());
+    int modes[] = {cv::BORDER_CONSTANT, cv::BORDER_REPLICATE, cv::BORDER_REFLECT, cv::BORDER_WRAP};
+    TORCH_CHECK(border >= 0 && border <= 3, "unknown border mode ", border);
+    int h = static_cast<int>(f.size(0)), w = static_cast<int>(f.size(1)), c = static_cast<int>(f.size(2));
+    cv::Mat src(h, w, CV_MAKETYPE(CV_32F, c), f.data_ptr());
+    auto out = at::empty({h, w, c}, at::kFloat);
+    cv::Mat dst(h, w, CV_MAKETYPE(CV_32F, c), out.data_ptr());
+    cv::Mat M = (cv::Mat_<double>(2, 3) << m[0], m[1], m[2], m[3], m[4], m[5]);
+    cv::warpAffine(src, dst, M, dst.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, modes[border], cv::Scalar::all(cval));
     return wrap(out);
   })
 }

@@ -1,5 +1,6 @@
 // Process-wide engine settings: threads, allocator tuning, denormals, seeds, diagnostics.
 #include <malloc.h>
+#include <omp.h>
 #include <xmmintrin.h>
 #include <pmmintrin.h>
 #include <atomic>
@@ -52,6 +53,8 @@ int knt_set_num_threads(int n) {
 }
 
 int knt_get_num_threads(void) { return at::get_num_threads(); }
+
+void knt_set_thread_local_threads(int n) { omp_set_num_threads(n > 0 ? n : 1); }
 
 void knt_manual_seed(uint64_t seed) {
   try { at::manual_seed(seed); } catch (...) {}

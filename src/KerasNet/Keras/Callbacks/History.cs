@@ -7,6 +7,12 @@ public sealed class History : Callback
 
     public List<int> epoch { get; } = new();
 
+    /// <summary>Seconds fit spent waiting for the next batch from its input (not a Keras field).</summary>
+    public double InputWaitSeconds { get; internal set; }
+
+    /// <summary>Seconds of all training steps, input wait included; InputWaitSeconds / StepSeconds is the input-bound share.</summary>
+    public double StepSeconds { get; internal set; }
+
     public override void on_epoch_end(int epochIndex, IDictionary<string, double>? logs = null)
     {
         epoch.Add(epochIndex);

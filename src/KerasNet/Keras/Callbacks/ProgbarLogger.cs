@@ -23,11 +23,14 @@ public sealed class ProgbarLogger(int verbose = 1, TextWriter? output = null) : 
     }
 
     // The last batch is drawn by on_epoch_end, with the validation metrics, as Keras does.
+    private int _seen;
+
     public override void on_train_batch_end(int batch, IDictionary<string, double>? logs = null)
     {
-        if (batch + 1 < _steps) _bar?.update(batch + 1, logs);
+        _seen = batch + 1;
+        if (_steps <= 0 || batch + 1 < _steps) _bar?.update(batch + 1, logs);
     }
 
     public override void on_epoch_end(int epoch, IDictionary<string, double>? logs = null) =>
-        _bar?.update(_steps, logs, finalize: true);
+        _bar?.update(_steps > 0 ? _steps : _seen, logs, finalize: true);
 }

@@ -3,6 +3,7 @@ using KerasNet.Keras.Callbacks;
 using KerasNet.Keras.Layers;
 using KerasNet.Keras.Losses;
 using KerasNet.Keras.Optimizers;
+using KerasNet.TF.Data;
 
 namespace KerasNet.Keras.Models;
 
@@ -84,6 +85,21 @@ public abstract class Model : Layer
         int? steps_per_epoch = null) =>
         new Trainer(this).Fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
             initial_epoch, steps_per_epoch);
+
+    /// <summary>
+    /// Trains on a dataset of (x, y) batches. Without steps_per_epoch each epoch is one pass (or, for an
+    /// ImageDataGenerator iterator, its natural length); with it, every epoch draws that many batches from
+    /// one iterator, as Keras does, and training stops with a warning if the data runs out.
+    /// </summary>
+    public History fit(Dataset<(Tensor, Tensor)> x, int epochs = 1, int verbose = 1, IEnumerable<Callback>? callbacks = null,
+        Dataset<(Tensor, Tensor)>? validation_data = null, int? steps_per_epoch = null, int? validation_steps = null,
+        int initial_epoch = 0) =>
+        new Trainer(this).Fit(x, epochs, verbose, callbacks, validation_data, steps_per_epoch, validation_steps, initial_epoch);
+
+    public Dictionary<string, double> evaluate(Dataset<(Tensor, Tensor)> x, int? steps = null, int verbose = 1,
+        IEnumerable<Callback>? callbacks = null) => new Trainer(this).Evaluate(x, steps, verbose, callbacks);
+
+    public Tensor predict(Dataset<Tensor> x, int? steps = null, int verbose = 0) => new Trainer(this).Predict(x, steps, verbose);
 
     /// <summary>One gradient update on one batch; returns the batch's loss and metrics.</summary>
     public Dictionary<string, double> train_on_batch(Tensor x, Tensor y) => new Trainer(this).TrainOnBatch(x, y);

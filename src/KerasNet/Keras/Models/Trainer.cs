@@ -4,6 +4,7 @@ using KerasNet.Keras.Losses;
 using KerasNet.Keras.Metrics;
 using KerasNet.Keras.Optimizers;
 using KerasNet.Keras.Utils;
+using KerasNet.TF.Data;
 
 namespace KerasNet.Keras.Models;
 
@@ -19,7 +20,6 @@ internal sealed class Trainer(Model model)
         var (lossFn, optimizer) = RequireCompiled("fit");
         CheckData(x, y, "fit");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch_size must be positive.");
-        if (epochs < 0 || initialEpoch < 0) throw new ArgumentOutOfRangeException(nameof(epochs), "epochs and initial_epoch must be ≥ 0.");
         if (validationSplit is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "validation_split must be in [0, 1).");
 
         using var fitScope = new TensorScope();
@@ -42,13 +42,61 @@ internal sealed class Trainer(Model model)
             valX = x.Narrow(0, split, total - split);
             valY = y.Narrow(0, split, total - split);
         }
-
         EnsureBuilt(trainX);
         long n = trainX.Shape[0];
         int steps = stepsPerEpoch ?? (int)((n + batchSize - 1) / batchSize);
         var metrics = ResolveMetrics(lossFn, trainX, trainY);
-        var lossTracker = new Mean("loss");
+        Func<Dictionary<string, double>>? validate = valX is null ? null
+            : () => EvaluateLoop(ArrayBatches(valX, valY!, batchSize, null, wrap: false), lossFn, ResolveMetrics(lossFn, valX, valY!), null, null, null);
+        IEnumerator<(Tensor, Tensor)> OpenEpoch(int epoch) =>
+            ArrayBatches(trainX, trainY, batchSize, shuffle ? Tensor.RandPerm(n) : null, wrap: true).GetEnumerator();
+        return RunFit(lossFn, optimizer, metrics, OpenEpoch, steps, persistent: false, epochs, initialEpoch, verbose, callbacks,
+            validate, stepsLimit: steps);
+    }
 
+    public History Fit(Dataset<(Tensor, Tensor)> data, int epochs, int verbose, IEnumerable<Callback>? callbacks,
+        Dataset<(Tensor, Tensor)>? validationData, int? stepsPerEpoch, int? validationSteps, int initialEpoch)
+    {
+        var (lossFn, optimizer) = RequireCompiled("fit");
+        ArgumentNullException.ThrowIfNull(data);
+        int? steps = stepsPerEpoch ?? (int?)data.EpochLength;
+        if (steps is null && data.cardinality() == Dataset<int>.InfiniteCardinality)
+            throw new ArgumentException("fit: the dataset repeats forever; pass steps_per_epoch (as Keras requires).");
+        if (validationData is not null && validationSteps is null && validationData.EpochLength is null &&
+            validationData.cardinality() == Dataset<int>.InfiniteCardinality)
+            throw new ArgumentException("fit: the validation dataset repeats forever; pass validation_steps.");
+
+        // With steps_per_epoch, Keras draws every epoch's batches from one iterator; otherwise one pass per epoch.
+        bool persistent = steps is not null;
+        IEnumerator<(Tensor, Tensor)>? shared = null;
+        IEnumerator<(Tensor, Tensor)> OpenEpoch(int epoch) => persistent ? shared ??= data.GetEnumerator() : data.GetEnumerator();
+        int progressSteps = steps ?? (data.cardinality() >= 0 ? (int)data.cardinality() : 0);
+
+        // build and resolve metrics from the first batch's shapes
+        List<Metric>? metrics = null;
+        Func<Dictionary<string, double>>? validate = validationData is null ? null : () =>
+        {
+            int? vSteps = validationSteps ?? (int?)validationData.EpochLength;
+            return EvaluateLoop(validationData, lossFn, null, vSteps, null, null);
+        };
+        try
+        {
+            return RunFit(lossFn, optimizer, metrics, OpenEpoch, progressSteps, persistent, epochs, initialEpoch, verbose, callbacks,
+                validate, stepsLimit: steps);
+        }
+        finally
+        {
+            shared?.Dispose();
+        }
+    }
+
+    /// <summary>The epoch loop shared by arrays and datasets: callbacks, one scope per step, validation, stop.</summary>
+    private History RunFit(Loss lossFn, Optimizer optimizer, List<Metric>? metrics, Func<int, IEnumerator<(Tensor, Tensor)>> openEpoch,
+        int progressSteps, bool persistent, int epochs, int initialEpoch, int verbose, IEnumerable<Callback>? callbacks,
+        Func<Dictionary<string, double>>? validate, int? stepsLimit = null)
+    {
+        if (epochs < 0 || initialEpoch < 0) throw new ArgumentOutOfRangeException(nameof(epochs), "epochs and initial_epoch must be ≥ 0.");
+        var lossTracker = new Mean("loss");
         var history = new History();
         var list = new List<Callback>();
         if (verbose != 0) list.Add(new ProgbarLogger(verbose));
@@ -56,46 +104,94 @@ internal sealed class Trainer(Model model)
         list.Add(history);
         var cbs = new CallbackList(list);
         cbs.SetModel(model);
-        cbs.SetParams(new Dictionary<string, object> { ["epochs"] = epochs, ["steps"] = steps, ["verbose"] = verbose });
+        cbs.SetParams(new Dictionary<string, object> { ["epochs"] = epochs, ["steps"] = progressSteps, ["verbose"] = verbose });
 
         model.stop_training = false;
         cbs.OnTrainBegin();
         IDictionary<string, double> epochLogs = new Dictionary<string, double>();
+        var clock = new System.Diagnostics.Stopwatch();
         for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
             lossTracker.reset_state();
-            metrics.ForEach(m => m.reset_state());
+            metrics?.ForEach(m => m.reset_state());
             cbs.OnEpochBegin(epoch);
             var logs = new Dictionary<string, double>();
             using (new TensorScope())
             {
-                var order = shuffle ? Tensor.RandPerm(n) : null;
-                for (int step = 0; step < steps; step++)
+                var batches = openEpoch(epoch);
+                try
                 {
-                    long start = step * (long)batchSize % n;
-                    long len = Math.Min(batchSize, n - start);
-                    cbs.OnTrainBatchBegin(step);
-                    using (new TensorScope())
+                    for (int step = 0; stepsLimit is null || step < stepsLimit; step++)
                     {
-                        var (xb, yb) = Slice(trainX, trainY, order, start, len);
-                        TrainStep(xb, yb, lossFn, optimizer, metrics, lossTracker);
+                        clock.Restart();
+                        bool more = batches.MoveNext();
+                        history.InputWaitSeconds += clock.Elapsed.TotalSeconds;
+                        if (!more)
+                        {
+                            if (persistent)
+                            {
+                                Console.Error.WriteLine(
+                                    $"WARNING: Your input ran out of data; interrupting training. Make sure that your dataset can generate at least steps_per_epoch * epochs batches ({stepsLimit * (epochs - initialEpoch)} here); use repeat().");
+                                model.stop_training = true;
+                            }
+                            break;
+                        }
+                        var (xb, yb) = batches.Current;
+                        cbs.OnTrainBatchBegin(step);
+                        try
+                        {
+                            using (new TensorScope())
+                            {
+                                if (metrics is null)
+                                {
+                                    EnsureBuilt(xb);
+                                    metrics = ResolveMetrics(lossFn, xb, yb);
+                                }
+                                TrainStep(AsFloat(xb), yb, lossFn, optimizer, metrics, lossTracker);
+                            }
+                        }
+                        finally
+                        {
+                            xb.Dispose();
+                            yb.Dispose();
+                        }
+                        history.StepSeconds += clock.Elapsed.TotalSeconds;
+                        logs = Logs(lossTracker, metrics);
+                        cbs.OnTrainBatchEnd(step, logs);
+                        if (model.stop_training) break;
                     }
-                    logs = Logs(lossTracker, metrics);
-                    cbs.OnTrainBatchEnd(step, logs);
-                    if (model.stop_training) break;
+                }
+                finally
+                {
+                    if (!persistent) batches.Dispose();
                 }
             }
             epochLogs = new Dictionary<string, double>(logs);
-            if (valX is not null)
-            {
-                var val = EvaluateLoop(valX, valY!, batchSize, lossFn, bar: null, cbs: null);
-                foreach (var (k, v) in val) epochLogs["val_" + k] = v;
-            }
+            if (validate is not null)
+                foreach (var (k, v) in validate()) epochLogs["val_" + k] = v;
             cbs.OnEpochEnd(epoch, epochLogs);
             if (model.stop_training) break;
         }
         cbs.OnTrainEnd(epochLogs);
         return history;
+    }
+
+    /// <summary>
+    /// Batches of arrays: rows in order, or in <paramref name="order"/>; the caller owns each batch. With
+    /// <paramref name="wrap"/> it starts over after the last row (steps_per_epoch beyond one pass).
+    /// </summary>
+    private static IEnumerable<(Tensor, Tensor)> ArrayBatches(Tensor x, Tensor y, int batchSize, Tensor? order, bool wrap)
+    {
+        long n = x.Shape[0];
+        for (long start = 0; ; start += batchSize)
+        {
+            if (start >= n)
+            {
+                if (!wrap) yield break;
+                start = 0;
+            }
+            yield return Slice(x, y, order, start, Math.Min(batchSize, n - start));
+        }
     }
 
     public Dictionary<string, double> TrainOnBatch(Tensor x, Tensor y)
@@ -137,39 +233,70 @@ internal sealed class Trainer(Model model)
         CheckData(x, y, "evaluate");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch_size must be positive.");
         EnsureBuilt(x);
+        int steps = (int)((x.Shape[0] + batchSize - 1) / batchSize);
+        return EvaluateWithCallbacks(ArrayBatches(x, y, batchSize, null, wrap: false), lossFn, ResolveMetrics(lossFn, x, y), null, steps,
+            verbose, callbacks);
+    }
+
+    public Dictionary<string, double> Evaluate(Dataset<(Tensor, Tensor)> data, int? steps, int verbose, IEnumerable<Callback>? callbacks)
+    {
+        var (lossFn, _) = RequireCompiled("evaluate");
+        steps ??= (int?)data.EpochLength;
+        if (steps is null && data.cardinality() == Dataset<int>.InfiniteCardinality)
+            throw new ArgumentException("evaluate: the dataset repeats forever; pass steps.");
+        int progress = steps ?? (data.cardinality() >= 0 ? (int)data.cardinality() : 0);
+        return EvaluateWithCallbacks(data, lossFn, null, steps, progress, verbose, callbacks);
+    }
+
+    private Dictionary<string, double> EvaluateWithCallbacks(IEnumerable<(Tensor, Tensor)> batches, Loss lossFn, List<Metric>? metrics,
+        int? steps, int progressSteps, int verbose, IEnumerable<Callback>? callbacks)
+    {
         var cbs = new CallbackList(callbacks ?? []);
         cbs.SetModel(model);
-        int steps = (int)((x.Shape[0] + batchSize - 1) / batchSize);
-        var bar = verbose != 0 ? new Progbar(steps, verbose) : null;
+        var bar = verbose != 0 ? new Progbar(progressSteps, verbose) : null;
         cbs.OnTestBegin();
-        var logs = EvaluateLoop(x, y, batchSize, lossFn, bar, cbs);
+        var logs = EvaluateLoop(batches, lossFn, metrics, steps, bar, cbs);
+        bar?.update(progressSteps > 0 ? progressSteps : 0, logs, finalize: true);
         cbs.OnTestEnd(logs);
         return logs;
     }
 
-    private Dictionary<string, double> EvaluateLoop(Tensor x, Tensor y, int batchSize, Loss lossFn, Progbar? bar, CallbackList? cbs)
+    /// <summary>Loss and metrics over batches (all of them, or the first <paramref name="steps"/>); disposes each batch.</summary>
+    private Dictionary<string, double> EvaluateLoop(IEnumerable<(Tensor, Tensor)> batches, Loss lossFn, List<Metric>? metrics,
+        int? steps, Progbar? bar, CallbackList? cbs)
     {
-        var metrics = ResolveMetrics(lossFn, x, y);
         var lossTracker = new Mean("loss");
-        long n = x.Shape[0];
-        int steps = (int)((n + batchSize - 1) / batchSize);
         var logs = new Dictionary<string, double>();
         using var noGrad = Autograd.NoGrad();
-        for (int step = 0; step < steps; step++)
+        int step = 0;
+        using var it = batches.GetEnumerator();
+        while ((steps is null || step < steps) && it.MoveNext())
         {
-            long start = step * (long)batchSize;
-            long len = Math.Min(batchSize, n - start);
+            var (xb, yb) = it.Current;
             cbs?.OnTestBatchBegin(step);
-            using (new TensorScope())
+            try
             {
-                var (xb, yb) = Slice(x, y, null, start, len);
-                var pred = model.Apply(xb, training: false);
-                lossTracker.update_state(lossFn.Compute(yb, pred).Item(), len);
-                foreach (var m in metrics) m.update_state(yb, pred);
+                using (new TensorScope())
+                {
+                    if (metrics is null)
+                    {
+                        EnsureBuilt(xb);
+                        metrics = ResolveMetrics(lossFn, xb, yb);
+                    }
+                    var pred = model.Apply(AsFloat(xb), training: false);
+                    lossTracker.update_state(lossFn.Compute(yb, pred).Item(), xb.Shape[0]);
+                    foreach (var m in metrics) m.update_state(yb, pred);
+                }
+            }
+            finally
+            {
+                xb.Dispose();
+                yb.Dispose();
             }
             logs = Logs(lossTracker, metrics);
             cbs?.OnTestBatchEnd(step, logs);
-            bar?.update(step + 1, logs);
+            step++;
+            if (bar is not null && (steps is null || step < steps)) bar.update(step, logs);
         }
         return logs;
     }
@@ -206,6 +333,41 @@ internal sealed class Trainer(Model model)
             result = (parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0)).MoveToOuterScope();
         }
         cbs.OnPredictEnd();
+        return result;
+    }
+
+    public Tensor Predict(Dataset<Tensor> data, int? steps, int verbose)
+    {
+        steps ??= (int?)data.EpochLength;
+        if (steps is null && data.cardinality() == Dataset<int>.InfiniteCardinality)
+            throw new ArgumentException("predict: the dataset repeats forever; pass steps.");
+        var bar = verbose != 0 ? new Progbar(steps ?? (int)Math.Max(0, data.cardinality()), verbose) : null;
+        Tensor result;
+        using (new TensorScope())
+        using (Autograd.NoGrad())
+        {
+            var parts = new List<Tensor>();
+            using var it = data.GetEnumerator();
+            while ((steps is null || parts.Count < steps) && it.MoveNext())
+            {
+                var xb = it.Current;
+                try
+                {
+                    using (new TensorScope())
+                    {
+                        EnsureBuilt(xb);
+                        parts.Add(model.Apply(AsFloat(xb), training: false).MoveToOuterScope());
+                    }
+                }
+                finally
+                {
+                    xb.Dispose();
+                }
+                bar?.update(parts.Count);
+            }
+            if (parts.Count == 0) throw new ArgumentException("predict: the dataset produced no batches.");
+            result = (parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0)).MoveToOuterScope();
+        }
         return result;
     }
 

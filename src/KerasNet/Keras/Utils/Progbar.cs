@@ -18,6 +18,7 @@ public sealed class Progbar
     private readonly bool _dynamic;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _lastDraw = -1;
+    private bool _finalized;
     private int _lastLength;
 
     public Progbar(int target, int verbose = 1, TextWriter? output = null)
@@ -30,8 +31,9 @@ public sealed class Progbar
 
     public void update(int current, IDictionary<string, double>? values = null, bool finalize = false)
     {
-        if (_verbose == 0) return;
-        finalize |= current >= _target;
+        if (_verbose == 0 || _finalized) return;
+        finalize |= _target > 0 && current >= _target;
+        _finalized = finalize;
         double now = _clock.Elapsed.TotalSeconds;
         if (!finalize && (!_dynamic || now - _lastDraw < 0.05 || _verbose != 1)) return;
         _lastDraw = now;
@@ -40,16 +42,24 @@ public sealed class Progbar
         var line = new StringBuilder();
         if (_verbose == 1)
         {
-            int digits = (int)Math.Floor(Math.Log10(Math.Max(1, _target))) + 1;
-            line.Append(current.ToString().PadLeft(digits)).Append('/').Append(_target).Append(" [");
-            double progress = _target > 0 ? Math.Min(1.0, (double)current / _target) : 1;
-            int done = (int)(Width * progress);
-            if (done > 0)
+            if (_target <= 0)
             {
-                line.Append('=', done - 1);
-                line.Append(current < _target ? '>' : '=');
+                // unknown length (a dataset of unknown cardinality), as Keras prints it
+                line.Append(current.ToString().PadLeft(7)).Append("/Unknown");
             }
-            line.Append('.', Width - done).Append(']');
+            else
+            {
+                int digits = (int)Math.Floor(Math.Log10(Math.Max(1, _target))) + 1;
+                line.Append(current.ToString().PadLeft(digits)).Append('/').Append(_target).Append(" [");
+                double progress = Math.Min(1.0, (double)current / _target);
+                int done = (int)(Width * progress);
+                if (done > 0)
+                {
+                    line.Append('=', done - 1);
+                    line.Append(current < _target ? '>' : '=');
+                }
+                line.Append('.', Width - done).Append(']');
+            }
             if (finalize)
                 line.Append(" - ").Append(Seconds(now)).Append(' ').Append(PerStep(perStep));
             else
@@ -58,7 +68,7 @@ public sealed class Progbar
         }
         else
         {
-            line.Append(_target).Append('/').Append(_target).Append(" - ").Append(Seconds(now));
+            line.Append(current).Append('/').Append(_target > 0 ? _target.ToString() : "Unknown").Append(" - ").Append(Seconds(now));
             AppendValues(line, values);
             line.Append(" - ").Append(Seconds(now)).Append("/epoch - ").Append(PerStep(perStep));
         }

@@ -32,6 +32,13 @@ public sealed class UtilsApi
 
     public void save_img(string path, Tensor x) => ImageUtils.SaveImg(path, x);
 
+    /// <summary>(images, labels) batches from one subfolder per class; see <see cref="Preprocessing.ImageDatasetFromDirectory"/>.</summary>
+    public KerasNet.TF.Data.Dataset<(Tensor, Tensor)> image_dataset_from_directory(string directory, string label_mode = "int",
+        IReadOnlyList<string>? class_names = null, string color_mode = "rgb", int batch_size = 32, (int Height, int Width)? image_size = null,
+        bool shuffle = true, int? seed = null, double? validation_split = null, string? subset = null, string interpolation = "bilinear") =>
+        Preprocessing.ImageDatasetFromDirectory.Load(directory, label_mode, class_names, color_mode, batch_size, image_size, shuffle, seed,
+            validation_split, subset, interpolation);
+
     /// <summary>Seeds the engine's generator: weight initializers, dropout masks and fit's shuffling.</summary>
     public void set_random_seed(int seed) => Runtime.ManualSeed((ulong)seed);
 }

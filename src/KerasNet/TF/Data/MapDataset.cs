@@ -1,0 +1,66 @@
+using KerasNet.Engine;
+
+namespace KerasNet.TF.Data;
+
+internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? parallel, bool deterministic) : Dataset<U>
+{
+    public override long cardinality() => input.cardinality();
+
+    public override long? EpochLength => input.EpochLength;
+
+    private static Outcome<U> Apply(Func<T, U> fn, Outcome<T> o)
+    {
+        if (o.Failed) return Outcome<U>.Fail(o.Error!);
+        try
+        {
+            var result = fn(o.Value);
+            Elements.Dispose(o.Value, keep: result);  // the input is consumed; what fn passed through lives on
+            return Outcome<U>.Ok(result);
+        }
+        catch (Exception e)
+        {
+            Elements.Dispose(o.Value);
+            return Outcome<U>.Fail(e);
+        }
+    }
+
+    internal override IEnumerable<Outcome<U>> Produce(int pass)
+    {
+        int n = parallel is null ? 1 : parallel.Value <= 0 ? Environment.ProcessorCount : parallel.Value;
+        if (parallel is null || n == 1)
+        {
+            foreach (var o in input.Produce(pass)) yield return Apply(fn, o);
+            yield break;
+        }
+        // A sliding window of n calls in flight on the thread pool; worker threads run single-threaded
+        // kernels, so n workers use n cores instead of n × cores threads.
+        var window = new LinkedList<Task<Outcome<U>>>();
+        Task<Outcome<U>> Start(Outcome<T> o) => Task.Run(() => Runtime.SingleThreaded(() => Apply(fn, o)));
+        using var source = input.Produce(pass).GetEnumerator();
+        try
+        {
+            while (true)
+            {
+                while (window.Count < n && source.MoveNext()) window.AddLast(Start(source.Current));
+                if (window.Count == 0) yield break;
+                Task<Outcome<U>> next;
+                if (deterministic) next = window.First!.Value;
+                else
+                {
+                    int i = Task.WaitAny(window.ToArray());
+                    next = window.ElementAt(i);
+                }
+                window.Remove(next);
+                yield return next.Result;
+            }
+        }
+        finally
+        {
+            // the consumer stopped early: wait for calls in flight and free what they made
+            foreach (var t in window)
+            {
+                try { Elements.Dispose(t.Result.Value); } catch (Exception) { }
+            }
+        }
+    }
+}

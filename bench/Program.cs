@@ -28,4 +28,19 @@ var cross = new Command("mobilenet-crosscheck", "MobileNet α0.25 features vs an
 cross.SetAction(p => MobileNetCrossCheck.Run(p.GetValue(weightsOpt)!, p.GetValue(imagesOpt)!, p.GetValue(countOpt), p.GetValue(sizeOpt)));
 root.Subcommands.Add(cross);
 
+var folderOpt = new Option<string>("--images") { DefaultValueFactory = _ => "../shared/data/dogs-vs-cats/training_data" };
+var limitOpt = new Option<int>("--limit") { DefaultValueFactory = _ => 0 };
+var roundsOpt = new Option<int>("--rounds") { DefaultValueFactory = _ => 2 };
+var augment = new Command("pipeline-augment", "decode + resize + ImageDataGenerator augmentation: C# vs the Python twin (goal ≥ 2×)")
+    { folderOpt, limitOpt, roundsOpt };
+augment.SetAction(p => ImagePipeline.Augment(p.GetValue(folderOpt)!, p.GetValue(limitOpt), p.GetValue(roundsOpt)));
+root.Subcommands.Add(augment);
+
+var stepsOpt = new Option<int>("--steps") { DefaultValueFactory = _ => 20 };
+var epochsOpt2 = new Option<int>("--epochs") { DefaultValueFactory = _ => 2 };
+var train = new Command("pipeline-train", "Train the cats-vs-dogs dropout CNN on the augmenting pipeline; input wait share (goal < 5%)")
+    { folderOpt, stepsOpt, epochsOpt2 };
+train.SetAction(p => ImagePipeline.Train(p.GetValue(folderOpt)!, p.GetValue(stepsOpt), p.GetValue(epochsOpt2)));
+root.Subcommands.Add(train);
+
 return root.Parse(args).Invoke();

@@ -25,9 +25,13 @@ internal static class PythonTwin
     /// Give the twin the C# engine's glibc settings (M_MMAP_MAX=0, 1 GiB trim threshold) through
     /// glibc's MALLOC_* variables; without it the twin runs as PyTorch runs by default.
     /// </param>
-    public static JsonElement Run(string arguments, bool sameAllocator = false)
+    public static JsonElement Run(string arguments, bool sameAllocator = false) => RunScript("twin.py", arguments, sameAllocator);
+
+    /// <summary>Runs another script of bench/python with /usr/bin/python3 and reads its JSON line.</summary>
+    public static JsonElement RunScript(string script, string arguments, bool sameAllocator = false)
     {
-        var psi = new ProcessStartInfo(Python, $"\"{Script}\" {arguments}")
+        var path = Path.Combine(Path.GetDirectoryName(Script)!, script);
+        var psi = new ProcessStartInfo(Python, $"\"{path}\" {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -229,6 +229,17 @@ public sealed partial class Tensor : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Takes this tensor out of its scope for a new owner that disposes it deterministically (pipeline
+    /// elements); unlike <see cref="ReleaseFromScope"/> it does not ask the GC to watch its size.
+    /// </summary>
+    internal Tensor Unscoped()
+    {
+        KerasLogits = null;
+        Scope = null;
+        return this;
+    }
+
     /// <summary>Takes this tensor out of every scope: it lives until disposed (or collected).</summary>
     public Tensor ReleaseFromScope()
     {

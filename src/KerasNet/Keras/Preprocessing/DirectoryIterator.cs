@@ -72,6 +72,6 @@ public sealed class DirectoryIterator : ImageIterator
             "binary" or "sparse" => Tensor.Scalar(c),
             _ => null,
         };
-        return (x, y?.ReleaseFromScope());
+        return (x.MoveToOuterScope(), y?.MoveToOuterScope());
     }
 }

@@ -88,14 +88,22 @@ public sealed class ImageDataGenerator
         using var scope = new TensorScope();
         var result = x.DType == DType.Float32 ? x : x.AsType(DType.Float32);
         var m = AffineMatrix(t);
+        long h = x.Shape[0], w = x.Shape[1];
         if (m is not null)
         {
-            double ox = x.Shape[0] / 2.0 - 0.5, oy = x.Shape[1] / 2.0 - 0.5;
+            double ox = h / 2.0 - 0.5, oy = w / 2.0 - 0.5;
             m = Mul(Mul(new double[,] { { 1, 0, ox }, { 0, 1, oy }, { 0, 0, 1 } }, m), new double[,] { { 1, 0, -ox }, { 0, 1, -oy }, { 0, 0, 1 } });
+            // Keras flips the transformed image; flipping the output coordinates first samples the same
+            // points in one pass (c → w-1-c, r → h-1-r).
+            if (t.flip_horizontal) m = Mul(m, new double[,] { { 1, 0, 0 }, { 0, -1, w - 1 }, { 0, 0, 1 } });
+            if (t.flip_vertical) m = Mul(m, new double[,] { { -1, 0, h - 1 }, { 0, 1, 0 }, { 0, 0, 1 } });
             result = Image.Affine(result, new[,] { { m[0, 0], m[0, 1] }, { m[1, 0], m[1, 1] } }, (m[0, 2], m[1, 2]), fill_mode, cval);
         }
-        if (t.flip_horizontal) result = result.IndexSelect(1, Tensor.ReversedRange(x.Shape[1]));
-        if (t.flip_vertical) result = result.IndexSelect(0, Tensor.ReversedRange(x.Shape[0]));
+        else
+        {
+            if (t.flip_horizontal) result = result.IndexSelect(1, Tensor.ReversedRange(w));
+            if (t.flip_vertical) result = result.IndexSelect(0, Tensor.ReversedRange(h));
+        }
         if (ReferenceEquals(result, x)) return x.Clone().MoveToOuterScope();
         return result.MoveToOuterScope();
     }

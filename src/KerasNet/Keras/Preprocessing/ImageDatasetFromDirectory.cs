@@ -63,7 +63,7 @@ public static class ImageDatasetFromDirectory
                 "binary" => Tensor.FromArray(new[] { (float)item.Label }, 1),
                 _ => Tensor.Scalar(item.Label, DType.Int64),
             };
-            return (x.ReleaseFromScope(), y.ReleaseFromScope());
+            return (x.MoveToOuterScope(), y.MoveToOuterScope());
         }, num_parallel_calls: TensorFlowApi.Autotune).batch(batch_size);
     }
 }

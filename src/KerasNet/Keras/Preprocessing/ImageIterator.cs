@@ -77,7 +77,7 @@ public abstract class ImageIterator : Dataset<(Tensor, Tensor)>
                 if (y is not null) ys.Add(y);
             }
             var bx = DatasetExtensions.Stack(xs);
-            var by = ys.Count > 0 ? DatasetExtensions.Stack(ys) : bx.Clone().ReleaseFromScope();
+            var by = ys.Count > 0 ? DatasetExtensions.Stack(ys) : bx.Clone().Unscoped();
             return (bx, by);
         }
         finally
@@ -91,7 +91,7 @@ public abstract class ImageIterator : Dataset<(Tensor, Tensor)>
     {
         using var scope = new TensorScope();
         var x = Generator.random_transform(img, rng);
-        return Generator.standardize(x).ReleaseFromScope();
+        return Generator.standardize(x).MoveToOuterScope();
     }
 }
 
@@ -115,6 +115,6 @@ public sealed class NumpyArrayIterator : ImageIterator
         using var scope = new TensorScope();
         var img = _x.Narrow(0, index, 1).Reshape(_x.Shape[1..]);
         var y = _y.Narrow(0, index, 1).Reshape(_y.Shape[1..]).Clone();
-        return (Augment(img, rng), y.ReleaseFromScope());
+        return (Augment(img, rng).MoveToOuterScope(), y.MoveToOuterScope());
     }
 }

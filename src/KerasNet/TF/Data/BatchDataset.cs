@@ -56,7 +56,8 @@ internal sealed class BatchDataset<T>(Dataset<T> input, int batchSize, bool drop
         }
         try
         {
-            var batch = stack(parts);
+            // single-threaded: multi-threaded kernels here would leave OpenMP threads spinning beside the workers
+            var batch = Engine.Runtime.SingleThreaded(() => stack(parts));
             Elements.Dispose(parts);
             return Outcome<T>.Ok(batch);
         }

@@ -113,6 +113,6 @@ public static class DatasetExtensions
                     "elements of one batch must have the same shape (resize images first).");
         using var scope = new TensorScope();
         var rows = parts.Select(p => p.Reshape([1, .. p.Shape])).ToList();
-        return Tensor.Concat(rows, 0).ReleaseFromScope();
+        return Tensor.Concat(rows, 0).Unscoped();  // the batch's consumer disposes it
     }
 }

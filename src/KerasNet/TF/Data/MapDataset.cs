@@ -13,7 +13,15 @@ internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? par
         if (o.Failed) return Outcome<U>.Fail(o.Error!);
         try
         {
-            var result = fn(o.Value);
+            // Each call runs in its own scope: what fn makes along the way (file bytes, decoded images) is
+            // freed when it returns; what it returns belongs to the consumer, who disposes it.
+            U result;
+            using (var scope = new TensorScope())
+            {
+                result = fn(o.Value);
+                foreach (var t in Elements.Tensors(result))
+                    if (t.Scope == scope) t.Unscoped();
+            }
             Elements.Dispose(o.Value, keep: result);  // the input is consumed; what fn passed through lives on
             return Outcome<U>.Ok(result);
         }
@@ -32,16 +40,18 @@ internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? par
             foreach (var o in input.Produce(pass)) yield return Apply(fn, o);
             yield break;
         }
-        // A sliding window of n calls in flight on the thread pool; worker threads run single-threaded
-        // kernels, so n workers use n cores instead of n × cores threads.
+        // A sliding window of calls on the thread pool; worker threads run single-threaded kernels, so n
+        // workers use n cores instead of n × cores threads. Twice n are in flight so that one slow element
+        // at the head of an ordered window does not idle the other workers.
         var window = new LinkedList<Task<Outcome<U>>>();
+        int inFlight = 2 * n;
         Task<Outcome<U>> Start(Outcome<T> o) => Task.Run(() => Runtime.SingleThreaded(() => Apply(fn, o)));
         using var source = input.Produce(pass).GetEnumerator();
         try
         {
             while (true)
             {
-                while (window.Count < n && source.MoveNext()) window.AddLast(Start(source.Current));
+                while (window.Count < inFlight && source.MoveNext()) window.AddLast(Start(source.Current));
                 if (window.Count == 0) yield break;
                 Task<Outcome<U>> next;
                 if (deterministic) next = window.First!.Value;

@@ -16,7 +16,7 @@ internal sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : Dat
     {
         using var queue = new BlockingCollection<Outcome<T>>(_size);
         using var stop = new CancellationTokenSource();
-        var producer = new Thread(() =>
+        var producer = new Thread(() => Engine.Runtime.SingleThreaded(() =>
         {
             try
             {
@@ -26,7 +26,7 @@ internal sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : Dat
                     catch (OperationCanceledException)
                     {
                         Elements.Dispose(o.Value);
-                        return;
+                        return 0;
                     }
                 }
             }
@@ -38,7 +38,8 @@ internal sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : Dat
             {
                 queue.CompleteAdding();
             }
-        }) { IsBackground = true, Name = "prefetch" };
+            return 0;
+        })) { IsBackground = true, Name = "prefetch" };
         producer.Start();
         try
         {

@@ -179,3 +179,20 @@ public class ImageDataGeneratorTests
         Assert.Equal(4, model.fit(finite, epochs: 1, verbose: 0).history.Count > 0 ? 4 : 0);
     }
 }
+
+public class ImageDataGeneratorFlipFoldingTests
+{
+    [Fact]
+    public void A_flip_folded_into_the_affine_pass_equals_flipping_afterwards()
+    {
+        using var scope = new TensorScope();
+        var g = new ImageDataGenerator();
+        var img = Fixtures.RandomTensor([7, 6, 3], seed: 4);
+        var t = new ImageDataGenerator.Transform(30, 1.5, -2, 10, 0.9, 1.2, false, false);
+        var affineThenFlip = g.apply_transform(img, t).IndexSelect(1, Tensor.ReversedRange(6)).IndexSelect(0, Tensor.ReversedRange(7));
+        var folded = g.apply_transform(img, t with { flip_horizontal = true, flip_vertical = true });
+        var a = affineThenFlip.ToArray<float>();
+        var b = folded.ToArray<float>();
+        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) < 1e-4, $"{i}: {a[i]} vs {b[i]}");
+    }
+}

@@ -73,23 +73,7 @@ internal static class ImagePipeline
         var files = Directory.GetFiles(folder, "*.jpg").Order(StringComparer.Ordinal).ToList();
         var g = ArticleAugmentation();
         var data = Pipeline(files, g, 30, 1).repeat().prefetch(tf.data.AUTOTUNE);
-        var model = keras.Sequential(
-        [
-            keras.layers.Conv2D(16, (3, 3), activation: "relu", input_shape: (150, 150, 3)),
-            keras.layers.MaxPooling2D((2, 2)),
-            keras.layers.Conv2D(64, (3, 3), activation: "relu"),
-            keras.layers.MaxPooling2D((2, 2)),
-            keras.layers.Conv2D(128, (3, 3), activation: "relu"),
-            keras.layers.MaxPooling2D((2, 2)),
-            keras.layers.Conv2D(128, (3, 3), activation: "relu"),
-            keras.layers.MaxPooling2D((2, 2)),
-            keras.layers.Flatten(),
-            keras.layers.Dense(512, activation: "relu"),
-            keras.layers.Dropout(0.3),
-            keras.layers.Dense(512, activation: "relu"),
-            keras.layers.Dropout(0.3),
-            keras.layers.Dense(1, activation: "sigmoid"),
-        ]);
+        var model = KerasNet.Experiments.Experiments.CatsDogsModels.Dropout();
         model.compile(optimizer: keras.optimizers.RMSprop(1e-4), loss: "binary_crossentropy", metrics: ["accuracy"]);
         var h = model.fit(data, epochs: epochs, steps_per_epoch: steps, verbose: 2);
         double share = h.InputWaitSeconds / h.StepSeconds;

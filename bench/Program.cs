@@ -43,4 +43,12 @@ var train = new Command("pipeline-train", "Train the cats-vs-dogs dropout CNN on
 train.SetAction(p => ImagePipeline.Train(p.GetValue(folderOpt)!, p.GetValue(stepsOpt), p.GetValue(epochsOpt2)));
 root.Subcommands.Add(train);
 
+var onlyOpt = new Option<string?>("--only") { Description = "comma-separated workloads (default: all)" };
+var precisionOpt = new Option<string>("--precision") { DefaultValueFactory = _ => "both" };
+precisionOpt.AcceptOnlyFromAmong("both", "float32", "mixed_bfloat16");
+var suite = new Command("suite", "Five workloads × float32/mixed_bfloat16, C# vs the Python twin; images/s, ratios, bf16 speed-ups")
+    { onlyOpt, precisionOpt };
+suite.SetAction(p => Suite.Run(p.GetValue(onlyOpt), p.GetValue(precisionOpt)!));
+root.Subcommands.Add(suite);
+
 return root.Parse(args).Invoke();

@@ -10,9 +10,11 @@ var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValue
 var output = new Option<string?>("--output") { Description = "Folder for run records (default: runs/)", Recursive = true };
 var threads = new Option<int?>("--threads") { Description = "Engine threads (default: core count)", Recursive = true };
 var verbose = new Option<int>("--verbose") { Description = "0 silent, 1 progress bar, 2 one line per epoch", DefaultValueFactory = _ => 1, Recursive = true };
+var precision = new Option<string>("--precision") { Description = "float32 or mixed_bfloat16 (bf16 compute, float32 variables)", DefaultValueFactory = _ => "float32", Recursive = true };
+precision.AcceptOnlyFromAmong("float32", "mixed_bfloat16");
 
 var root = new RootCommand("KerasNetTransfer experiments: the Keras transfer-learning articles, reproduced in C#.");
-foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose }) root.Options.Add(o);
+foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision }) root.Options.Add(o);
 
 var list = new Command("list", "List every experiment with the article's number.");
 list.SetAction(_ =>
@@ -36,6 +38,7 @@ foreach (var experiment in Catalog.All)
         Output = parse.GetValue(output),
         Threads = parse.GetValue(threads),
         Verbose = parse.GetValue(verbose),
+        Precision = parse.GetValue(precision)!,
     }, Console.Out));
     root.Subcommands.Add(cmd);
 }

@@ -29,6 +29,9 @@ public sealed record ExperimentOptions
     public string? Output { get; init; }
     public int? Threads { get; init; }
     public int Verbose { get; init; } = 1;
+
+    /// <summary>The Keras dtype policy: "float32" or "mixed_bfloat16".</summary>
+    public string Precision { get; init; } = "float32";
 }
 
 /// <summary>What an experiment gets to run with.</summary>

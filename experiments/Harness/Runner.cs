@@ -12,6 +12,7 @@ public static class Runner
         if (options.Threads is { } t) Runtime.NumThreads = t;
         if (options.DataDir is { } d) KerasConfig.DataDir = d;
         KerasApi.keras.utils.set_random_seed(options.Seed);
+        KerasApi.keras.mixed_precision.set_global_policy(options.Precision);
 
         var root = options.Output ?? "runs";
         var runDir = Path.Combine(root, $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
@@ -26,6 +27,7 @@ public static class Runner
         {
             ["experiment"] = experiment.Name,
             ["seed"] = options.Seed,
+            ["precision"] = options.Precision,
             ["threads"] = Runtime.NumThreads,
             ["machine"] = $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {Environment.OSVersion}",
             ["dotnet"] = Environment.Version.ToString(),

@@ -30,6 +30,7 @@ public sealed class KerasInterface
     public BackendApi backend { get; } = new();
     public ApplicationsApi applications { get; } = new();
     public Keras.Preprocessing.PreprocessingApi preprocessing { get; } = new();
+    public Keras.MixedPrecision.MixedPrecisionApi mixed_precision { get; } = new();
 
     /// <summary>A symbolic input of the given shape (without the batch dimension).</summary>
     public KerasTensor Input(Shape shape, string? name = null, DType dtype = DType.Float32) =>

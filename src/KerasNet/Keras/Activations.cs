@@ -32,12 +32,14 @@ public static class Activations
             case "relu": return NN.Relu(x);
             case "sigmoid":
             {
+                x = MixedPrecision.Policy.Cast(x, DType.Float32);  // probabilities (and their logits) in float32
                 var y = NN.Sigmoid(x);
                 y.KerasLogits = x;
                 return y;
             }
             case "softmax":
             {
+                x = MixedPrecision.Policy.Cast(x, DType.Float32);
                 var y = NN.Softmax(x, -1);
                 y.KerasLogits = x;
                 return y;

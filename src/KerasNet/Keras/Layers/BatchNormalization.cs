@@ -53,9 +53,15 @@ public sealed class BatchNormalization : Layer
         _movingVariance = AddWeight("moving_variance", [c], _initializers.Variance, trainable: false);
     }
 
-    protected override Tensor Call(Tensor inputs, bool training) =>
-        NN.BatchNorm(inputs, _gamma?.Value, _beta?.Value, moving_mean.Value, moving_variance.Value,
+    // Normalisation runs in float32 whatever the policy (as Keras does for mixed precision); the output
+    // goes back to the compute dtype.
+    protected override Tensor Call(Tensor inputs, bool training)
+    {
+        var x = MixedPrecision.Policy.Cast(inputs, DType.Float32);
+        var y = NN.BatchNorm(x, _gamma?.Value, _beta?.Value, moving_mean.Value, moving_variance.Value,
             training: training && trainable, momentum, epsilon);
+        return MixedPrecision.Policy.Cast(y, dtype_policy.compute_dtype);
+    }
 
     public override Shape ComputeOutputShape(Shape s) => s;
 }

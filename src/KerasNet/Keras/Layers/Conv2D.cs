@@ -60,10 +60,10 @@ public sealed class Conv2D : Layer
 
     protected override Tensor Call(Tensor inputs, bool training)
     {
-        var x = inputs.DType == DType.Float32 ? inputs : inputs.AsType(DType.Float32);
+        var x = inputs.DType == dtype_policy.compute_dtype ? inputs : inputs.AsType(dtype_policy.compute_dtype);
         var (top, bottom) = ConvUtils.Padding((int)x.Shape[1], kernel_size.H, strides.H, padding, dilation_rate.H);
         var (left, right) = ConvUtils.Padding((int)x.Shape[2], kernel_size.W, strides.W, padding, dilation_rate.W);
-        var y = NN.Conv2D(x, kernel.Value, _bias?.Value, (strides.H, strides.W), (top, bottom, left, right),
+        var y = NN.Conv2D(x, Compute(kernel), _bias is null ? null : Compute(_bias), (strides.H, strides.W), (top, bottom, left, right),
             (dilation_rate.H, dilation_rate.W));
         return Activations.Apply(activation, y);
     }

@@ -48,8 +48,8 @@ public sealed class Dense : Layer
 
     protected override Tensor Call(Tensor inputs, bool training)
     {
-        var x = inputs.DType == DType.Float32 ? inputs : inputs.AsType(DType.Float32);
-        var y = NN.Dense(x, kernel.Value, _bias?.Value);
+        var x = inputs.DType == dtype_policy.compute_dtype ? inputs : inputs.AsType(dtype_policy.compute_dtype);
+        var y = NN.Dense(x, Compute(kernel), _bias is null ? null : Compute(_bias));
         return Activations.Apply(activation, y);
     }
 

@@ -24,6 +24,19 @@ public abstract class Layer
 
     public string name { get; }
 
+    /// <summary>
+    /// The dtype policy (Keras's layer.dtype_policy), taken from the global policy when the layer is
+    /// created. Under "mixed_bfloat16" floating inputs are cast to bfloat16 and weights are used in
+    /// bfloat16 while their variables stay float32.
+    /// </summary>
+    public MixedPrecision.Policy dtype_policy { get; set; } = MixedPrecision.Policy.Global;
+
+    /// <summary>A weight in the compute dtype (a cast autograd differentiates, so float32 variables get float32 gradients).</summary>
+    protected Tensor Compute(Variable v) => MixedPrecision.Policy.Cast(v.Value, dtype_policy.compute_dtype);
+
+    /// <summary>Layers that hold other layers do not cast; their layers do.</summary>
+    protected virtual bool AutocastInputs => true;
+
     /// <summary>Keras's class name as shown by summary().</summary>
     public virtual string ClassName => GetType().Name;
 
@@ -138,6 +151,7 @@ public abstract class Layer
         EnsureBuilt(Shape.Of(inputs.Shape).WithoutBatch().WithBatch(checked((int)inputs.Shape[0])));
         try
         {
+            if (AutocastInputs) inputs = MixedPrecision.Policy.Cast(inputs, dtype_policy.compute_dtype);
             return Call(inputs, training);
         }
         catch (TensorOpException e)

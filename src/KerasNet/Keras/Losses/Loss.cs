@@ -25,6 +25,13 @@ public abstract class Loss
         if (y_true.Shape.Length == 0 || y_pred.Shape.Length == 0 || y_true.Shape[0] != y_pred.Shape[0])
             throw new ArgumentException(
                 $"{name}: y_true {Tensor.FormatShape(y_true.Shape)} and y_pred {Tensor.FormatShape(y_pred.Shape)} must have the same batch size.");
+        if (y_pred.DType != DType.Float32)
+        {
+            // mixed precision: the loss is computed in float32
+            var logits = y_pred.KerasLogits;
+            y_pred = y_pred.AsType(DType.Float32);
+            y_pred.KerasLogits = logits is null ? null : MixedPrecision.Policy.Cast(logits, DType.Float32);
+        }
         return Call(y_true, y_pred).Mean();
     }
 

@@ -15,6 +15,8 @@ public abstract class Model : Layer
 {
     protected Model(string? name, Shape? input_shape = null) : base(name, input_shape) { }
 
+    protected override bool AutocastInputs => false;
+
     /// <summary>The model's layers in call order (a functional model lists its InputLayer first, as Keras does).</summary>
     public abstract IReadOnlyList<Layer> layers { get; }
 

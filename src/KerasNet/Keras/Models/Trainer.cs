@@ -330,7 +330,7 @@ internal sealed class Trainer(Model model)
                 cbs.OnPredictBatchEnd(step);
                 bar?.update(step + 1);
             }
-            result = (parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0)).MoveToOuterScope();
+            result = MixedPrecision.Policy.Cast(parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0), DType.Float32).MoveToOuterScope();
         }
         cbs.OnPredictEnd();
         return result;
@@ -366,7 +366,7 @@ internal sealed class Trainer(Model model)
                 bar?.update(parts.Count);
             }
             if (parts.Count == 0) throw new ArgumentException("predict: the dataset produced no batches.");
-            result = (parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0)).MoveToOuterScope();
+            result = MixedPrecision.Policy.Cast(parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0), DType.Float32).MoveToOuterScope();
         }
         return result;
     }

@@ -55,7 +55,7 @@ internal static class Suite
                                       (policy == "mixed_bfloat16" ? " --bf16" : ""), sameAllocator: true);
             double py = twin.GetProperty("images_per_second").GetDouble();
             rows.Add((w, policy, cs, py));
-            AnsiConsole.MarkupLine($"  {Markup.Escape(w.Label)} [{policy}]: C# {cs:F1} img/s, Python {py:F1} img/s");
+            AnsiConsole.MarkupLine($"  {Markup.Escape(w.Label)} ({policy}): C# {cs:F1} img/s, Python {py:F1} img/s");
             GC.Collect();
         }
 

@@ -2,6 +2,8 @@
 // channels-last in memory, which is the layout oneDNN's convolutions and pools run fastest on,
 // so no copies are made on the way in or out.
 #include <limits>
+#include <ATen/Parallel.h>
+#include <ATen/core/grad_mode.h>
 #include "boundary.h"
 
 using knt::T;
@@ -20,6 +22,29 @@ at::Tensor to_nchw(const at::Tensor& x, const char* op) {
 at::Tensor to_nhwc(const at::Tensor& y) { return y.permute({0, 2, 3, 1}); }
 
 bool symmetric(const int64_t* p) { return p[0] == p[1] && p[2] == p[3]; }
+
+// Inference batch norm over the last (channel) axis of a contiguous float tensor in one pass:
+// y = (x - mean[c]) * scale[c] + beta[c], the accurate (unfolded) formula at the speed of a fused kernel.
+at::Tensor bn_inference_nhwc(const at::Tensor& x, const at::Tensor& mean, const at::Tensor& scale, const at::Tensor& beta) {
+  auto y = at::empty_like(x);
+  const int64_t C = x.size(-1), rows = x.numel() / C;
+  auto m = mean.to(at::kFloat).contiguous(), s = scale.to(at::kFloat).contiguous();
+  auto b = beta.defined() ? beta.to(at::kFloat).contiguous() : at::zeros({C}, x.options());
+  const float* px = x.data_ptr<float>();
+  const float* pm = m.data_ptr<float>();
+  const float* ps = s.data_ptr<float>();
+  const float* pb = b.data_ptr<float>();
+  float* py = y.data_ptr<float>();
+  at::parallel_for(0, rows, std::max<int64_t>(1, 32768 / C), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; r++) {
+      const float* xr = px + r * C;
+      float* yr = py + r * C;
+#pragma omp simd
+      for (int64_t c = 0; c < C; c++) yr[c] = (xr[c] - pm[c]) * ps[c] + pb[c];
+    }
+  });
+  return y;
+}
 
 }  // namespace
 
@@ -105,6 +130,10 @@ knt_tensor knt_batch_norm(knt_tensor x, knt_tensor gamma, knt_tensor beta, knt_t
     // 4x further from a float64 evaluation over MobileNet's 27 normalisations (9.8e-4 vs 2.6e-4).
     auto scale = at::rsqrt(mv + epsilon);
     if (g) scale = scale * *g;
+    if (in.scalar_type() == at::kFloat && in.is_contiguous() && !(at::GradMode::is_enabled() && in.requires_grad()) &&
+        !(at::GradMode::is_enabled() && ((g && g->requires_grad()) || (b && b->requires_grad())))) {
+      return wrap(bn_inference_nhwc(in, mm, scale, b ? *b : at::Tensor()));
+    }
     auto centered = in - mm;
     return wrap(b ? at::addcmul(*b, centered, scale) : centered * scale);
   })

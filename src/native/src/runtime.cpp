@@ -4,6 +4,7 @@
 #include <xmmintrin.h>
 #include <pmmintrin.h>
 #include <atomic>
+#include <cstdlib>
 #include <sstream>
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
@@ -38,8 +39,12 @@ const char* knt_last_error(void) { return knt::tl_error.c_str(); }
 int knt_init(int num_threads) {
   KNT_GUARD(-1, {
     // Large tensors otherwise come from fresh mmap()s each step: a page-fault storm on every batch.
-    mallopt(M_MMAP_MAX, 0);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    // KERASNET_MALLOC_TUNING=0 keeps glibc's defaults (for measurements).
+    const char* tuning = std::getenv("KERASNET_MALLOC_TUNING");
+    if (tuning == nullptr || std::string(tuning) != "0") {
+      mallopt(M_MMAP_MAX, 0);
+      mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    }
     if (num_threads > 0) at::set_num_threads(num_threads);
     return 0;
   })

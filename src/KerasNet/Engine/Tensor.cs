@@ -249,6 +249,18 @@ public sealed partial class Tensor : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Frees <paramref name="intermediate"/> now if nothing downstream still reads it through this handle:
+    /// not when it is <paramref name="produced"/> itself or that tensor's logits. Autograd keeps its own
+    /// references to what backward needs, so this is safe while training too; freeing activations as
+    /// soon as the next layer has consumed them keeps the allocator's memory hot, as Python's refcounting does.
+    /// </summary>
+    internal static void Release(Tensor intermediate, Tensor produced)
+    {
+        if (ReferenceEquals(intermediate, produced) || ReferenceEquals(produced.KerasLogits, intermediate)) return;
+        intermediate.Dispose();
+    }
+
     public void Dispose()
     {
         Scope = null;

@@ -54,7 +54,8 @@ public sealed class Conv2D : Layer
     protected override void Build(Shape inputShape)
     {
         long channels = inputShape[3]!.Value;
-        _kernel = AddWeight("kernel", [kernel_size.H, kernel_size.W, channels, filters], kernel_initializer);
+        // HWIO as Keras has it, stored O,H,W,I: the OIHW view the convolution takes is then channels-last
+        _kernel = AddWeight("kernel", [kernel_size.H, kernel_size.W, channels, filters], kernel_initializer, storageOrder: [3, 0, 1, 2]);
         if (use_bias) _bias = AddWeight("bias", [filters], bias_initializer);
     }
 
@@ -65,7 +66,9 @@ public sealed class Conv2D : Layer
         var (left, right) = ConvUtils.Padding((int)x.Shape[2], kernel_size.W, strides.W, padding, dilation_rate.W);
         var y = NN.Conv2D(x, Compute(kernel), _bias is null ? null : Compute(_bias), (strides.H, strides.W), (top, bottom, left, right),
             (dilation_rate.H, dilation_rate.W));
-        return Activations.Apply(activation, y);
+        var activated = Activations.Apply(activation, y);
+        Tensor.Release(y, activated);  // the pre-activation, unless it is kept as logits
+        return activated;
     }
 
     public override Shape ComputeOutputShape(Shape s) => new(

@@ -50,7 +50,9 @@ public sealed class Dense : Layer
     {
         var x = inputs.DType == dtype_policy.compute_dtype ? inputs : inputs.AsType(dtype_policy.compute_dtype);
         var y = NN.Dense(x, Compute(kernel), _bias is null ? null : Compute(_bias));
-        return Activations.Apply(activation, y);
+        var activated = Activations.Apply(activation, y);
+        Tensor.Release(y, activated);  // the pre-activation, unless it is kept as logits
+        return activated;
     }
 
     public override Shape ComputeOutputShape(Shape s) => new(s.Dims[..^1].Append(units).ToArray());

@@ -50,7 +50,9 @@ public sealed class DepthwiseConv2D : Layer
     protected override void Build(Shape inputShape)
     {
         long channels = inputShape[3]!.Value;
-        _kernel = AddWeight("depthwise_kernel", [kernel_size.H, kernel_size.W, channels, depth_multiplier], depthwise_initializer);
+        // (kh, kw, in, mult) as Keras has it, stored in,mult,kh,kw: the (in·mult, 1, kh, kw) filter bank is then a free reshape
+        _kernel = AddWeight("depthwise_kernel", [kernel_size.H, kernel_size.W, channels, depth_multiplier], depthwise_initializer,
+            storageOrder: [2, 3, 0, 1]);
         if (use_bias) _bias = AddWeight("bias", [channels * depth_multiplier], bias_initializer);
     }
 
@@ -61,7 +63,9 @@ public sealed class DepthwiseConv2D : Layer
         var (left, right) = ConvUtils.Padding((int)x.Shape[2], kernel_size.W, strides.W, padding, dilation_rate.W);
         var y = NN.DepthwiseConv2D(x, Compute(depthwise_kernel), _bias is null ? null : Compute(_bias), (strides.H, strides.W), (top, bottom, left, right),
             (dilation_rate.H, dilation_rate.W));
-        return Activations.Apply(activation, y);
+        var activated = Activations.Apply(activation, y);
+        Tensor.Release(y, activated);  // the pre-activation, unless it is kept as logits
+        return activated;
     }
 
     public override Shape ComputeOutputShape(Shape s) => new(

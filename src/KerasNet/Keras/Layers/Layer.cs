@@ -77,10 +77,24 @@ public abstract class Layer
         return variables.Sum(w => w.NumElements);
     }
 
-    /// <summary>Creates a weight owned by this layer (Keras's add_weight).</summary>
-    protected Variable AddWeight(string weightName, long[] shape, Initializer initializer, bool trainable = true)
+    /// <summary>
+    /// Creates a weight owned by this layer (Keras's add_weight). <paramref name="storageOrder"/> optionally
+    /// lays the value out in memory in another dimension order while keeping Keras's shape (convolution
+    /// kernels: HWIO shape, OHWI memory, which is the channels-last layout the engine's kernels read
+    /// without a copy).
+    /// </summary>
+    protected Variable AddWeight(string weightName, long[] shape, Initializer initializer, bool trainable = true,
+        long[]? storageOrder = null)
     {
-        var v = new Variable(weightName, initializer.Call(shape), trainable) { path = $"{name}/{weightName}" };
+        using var scope = new TensorScope();
+        var value = initializer.Call(shape);
+        if (storageOrder is not null)
+        {
+            var inverse = new long[storageOrder.Length];
+            for (int i = 0; i < storageOrder.Length; i++) inverse[storageOrder[i]] = i;
+            value = value.Permute(storageOrder).Contiguous().Permute(inverse);
+        }
+        var v = new Variable(weightName, value, trainable) { path = $"{name}/{weightName}" };
         _weights.Add(v);
         return v;
     }

@@ -11,6 +11,7 @@ public sealed class Functional : Model
 {
     private readonly List<KerasTensor> _nodes;   // topological order, inputs first
     private readonly List<Layer> _layers;
+    private readonly Dictionary<KerasTensor, int> _lastUse = new(ReferenceEqualityComparer.Instance);
 
     public Functional(KerasTensor inputs, KerasTensor outputs, string? name = null) : base(name)
     {
@@ -25,6 +26,10 @@ public sealed class Functional : Model
             throw new ArgumentException(
                 $"Graph disconnected: the output {outputs} cannot be computed from the input '{inputs.name}'.");
         _layers = _nodes.Select(n => n.SourceLayer).Distinct().ToList();
+        // the position of each node's last reader, so its value can be freed right after
+        for (int i = 0; i < _nodes.Count; i++)
+            foreach (var input in _nodes[i].Inputs)
+                _lastUse[input] = i;
         built = true;
         SetBuildShapes(inputs.shape);
     }
@@ -53,10 +58,16 @@ public sealed class Functional : Model
     protected override Tensor Call(Tensor x, bool training)
     {
         var values = new Dictionary<KerasTensor, Tensor>(ReferenceEqualityComparer.Instance) { [inputs] = x };
-        foreach (var node in _nodes)
+        for (int i = 0; i < _nodes.Count; i++)
         {
+            var node = _nodes[i];
             if (node.Inputs.Count == 0) continue;
-            values[node] = node.SourceLayer.Apply(values[node.Inputs[0]], training);
+            var input = node.Inputs[0];
+            var y = node.SourceLayer.Apply(values[input], training);
+            values[node] = y;
+            // free an activation after its last reader, unless it is the caller's input or the output
+            if (!ReferenceEquals(input, inputs) && !ReferenceEquals(input, outputs) && _lastUse[input] == i)
+                Tensor.Release(values[input], y);
         }
         return values[outputs];
     }

@@ -70,7 +70,12 @@ public sealed class Sequential : Model
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var x = inputs;
-        foreach (var l in _layers) x = l.Apply(x, training);
+        foreach (var l in _layers)
+        {
+            var y = l.Apply(x, training);
+            if (!ReferenceEquals(x, inputs)) Tensor.Release(x, y);  // the activation has had its only reader
+            x = y;
+        }
         return x;
     }
 

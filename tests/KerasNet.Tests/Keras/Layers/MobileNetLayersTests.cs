@@ -9,6 +9,7 @@ public class MobileNetLayersTests
 {
     private static void CheckLayer(Layer layer, long[] shape, float[]? input = null)
     {
+        KerasNet.KerasApi.keras.utils.set_random_seed(12);
         input ??= Fixtures.Random((int)shape.Aggregate(1L, (a, d) => a * d), seed: 5);
         using (new TensorScope()) layer.Apply(Tensor.FromArray(input, shape));
         GradCheck.Check(x => layer.Apply(x), input, shape, layer.trainable_weights);

@@ -31,6 +31,7 @@ public sealed class KerasInterface
     public ApplicationsApi applications { get; } = new();
     public Keras.Preprocessing.PreprocessingApi preprocessing { get; } = new();
     public Keras.MixedPrecision.MixedPrecisionApi mixed_precision { get; } = new();
+    public Keras.Callbacks.CallbacksApi callbacks { get; } = new();
 
     /// <summary>A symbolic input of the given shape (without the batch dimension).</summary>
     public KerasTensor Input(Shape shape, string? name = null, DType dtype = DType.Float32) =>

@@ -84,6 +84,22 @@ public static class Runtime
         NativeMethods.knt_manual_seed(seed);
     }
 
+    /// <summary>The engine generator's state (initializers, dropout masks, shuffles), to save and restore.</summary>
+    public static byte[] GetRngState()
+    {
+        EnsureInitialized();
+        using var t = Tensor.WrapNew(NativeMethods.knt_rng_get_state(), "rng_get_state", []);
+        return t.ToArray<byte>();
+    }
+
+    public static void SetRngState(byte[] state)
+    {
+        EnsureInitialized();
+        using var t = Tensor.FromArray(state, state.Length);
+        if (NativeMethods.knt_rng_set_state(t.Handle) < 0)
+            throw new ArgumentException("Not a generator state: " + NativeMethods.LastError());
+    }
+
     /// <summary>Native tensor handles alive right now: the leak check used by the tests.</summary>
     public static long LiveTensors
     {

@@ -19,6 +19,8 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern void knt_set_thread_local_threads(int n);
     [DllImport(Lib)] internal static extern void knt_manual_seed(ulong seed);
     [DllImport(Lib)] internal static extern long knt_live_tensors();
+    [DllImport(Lib)] internal static extern IntPtr knt_rng_get_state();
+    [DllImport(Lib)] internal static extern int knt_rng_set_state(TensorHandle state);
     [DllImport(Lib)] internal static extern IntPtr knt_build_info();
     [DllImport(Lib)] internal static extern int knt_set_grad_enabled(int enabled);
 

@@ -32,6 +32,9 @@ KNT_API int knt_get_num_threads(void);
 // OpenMP threads for kernels issued from the calling thread only (input-pipeline workers use 1).
 KNT_API void knt_set_thread_local_threads(int n);
 KNT_API void knt_manual_seed(uint64_t seed);
+// The default CPU generator's state (initializers, dropout, shuffles) as a uint8 tensor, and back.
+KNT_API knt_tensor knt_rng_get_state(void);
+KNT_API int knt_rng_set_state(knt_tensor state);
 KNT_API int64_t knt_live_tensors(void);
 KNT_API const char* knt_build_info(void);
 KNT_API int knt_set_grad_enabled(int enabled);  // returns the previous state

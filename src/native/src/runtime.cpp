@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <sstream>
 #include <ATen/Parallel.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <mutex>
 #include <ATen/Version.h>
 #include <torch/csrc/api/include/torch/version.h>
 #include <ATen/core/grad_mode.h>
@@ -66,6 +68,23 @@ void knt_manual_seed(uint64_t seed) {
 }
 
 int64_t knt_live_tensors(void) { return knt::g_live.load(); }
+
+knt_tensor knt_rng_get_state(void) {
+  KNT_GUARD(nullptr, {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return knt::wrap(gen.get_state());
+  })
+}
+
+int knt_rng_set_state(knt_tensor state) {
+  KNT_GUARD(-1, {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(knt::T(state));
+    return 0;
+  })
+}
 
 const char* knt_build_info(void) {
   static std::string info;

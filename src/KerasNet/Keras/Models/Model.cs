@@ -62,6 +62,12 @@ public abstract class Model : Layer
 
     internal IReadOnlyList<string> MetricNames { get; private set; } = [];
 
+    /// <summary>The History of the current (or last) fit, as Keras's model.history.</summary>
+    public History? history { get; internal set; }
+
+    /// <summary>Set by a callback in on_train_begin (BackupAndRestore) to start fit at a later epoch.</summary>
+    public int? ResumeAtEpoch { get; set; }
+
     /// <summary>Set by a callback to end fit() after the current batch.</summary>
     public bool stop_training { get; set; }
 

@@ -107,7 +107,10 @@ internal sealed class Trainer(Model model)
         cbs.SetParams(new Dictionary<string, object> { ["epochs"] = epochs, ["steps"] = progressSteps, ["verbose"] = verbose });
 
         model.stop_training = false;
+        model.history = history;
+        model.ResumeAtEpoch = null;
         cbs.OnTrainBegin();
+        if (model.ResumeAtEpoch is { } resume) initialEpoch = Math.Max(initialEpoch, resume);
         IDictionary<string, double> epochLogs = new Dictionary<string, double>();
         var clock = new System.Diagnostics.Stopwatch();
         for (int epoch = initialEpoch; epoch < epochs; epoch++)

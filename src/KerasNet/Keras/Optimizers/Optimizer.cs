@@ -64,6 +64,36 @@ public abstract class Optimizer
         return t;
     }
 
+    /// <summary>
+    /// The optimizer's state for <paramref name="variables"/> (in that order): slot values by
+    /// "index/slot" name, plus the step count; for checkpoints that resume training exactly.
+    /// </summary>
+    public (long Iterations, Dictionary<string, (float[] Data, long[] Shape)> Slots) GetState(IReadOnlyList<Variable> variables)
+    {
+        var slots = new Dictionary<string, (float[], long[])>();
+        for (int i = 0; i < variables.Count; i++)
+            if (_slots.TryGetValue(variables[i], out var s))
+                foreach (var (name, t) in s)
+                {
+                    using var contiguous = t.Contiguous();
+                    slots[$"{i}/{name}"] = (contiguous.ToArray<float>(), t.Shape);
+                }
+        return (iterations, slots);
+    }
+
+    public void SetState(IReadOnlyList<Variable> variables, long iterationCount, IReadOnlyDictionary<string, (float[] Data, long[] Shape)> slots)
+    {
+        iterations = iterationCount;
+        foreach (var (key, (data, shape)) in slots)
+        {
+            var parts = key.Split('/');
+            var variable = variables[int.Parse(parts[0])];
+            var slot = Slot(variable, parts[1]);
+            using var value = Tensor.FromArray(data, shape);
+            using (Autograd.NoGrad()) slot.CopyFrom(value);
+        }
+    }
+
     /// <summary>The state tensors of one variable, by name (for inspection and checkpoints).</summary>
     public IReadOnlyDictionary<string, Tensor> SlotsOf(Variable variable) =>
         _slots.TryGetValue(variable, out var s) ? s : new Dictionary<string, Tensor>();

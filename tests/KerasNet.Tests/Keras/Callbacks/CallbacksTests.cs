@@ -1,0 +1,165 @@
+using KerasNet.Engine;
+using KerasNet.Keras.Callbacks;
+using KerasNet.Keras.Models;
+using static KerasNet.KerasApi;
+
+namespace KerasNet.Tests.Keras.Callbacks;
+
+public class CallbacksTests
+{
+    private static Sequential Tiny(int seed = 1)
+    {
+        keras.utils.set_random_seed(seed);
+        var m = keras.Sequential([keras.layers.Dense(6, activation: "relu", input_shape: 3), keras.layers.Dropout(0.2),
+            keras.layers.Dense(1, activation: "sigmoid")]);
+        m.compile(optimizer: keras.optimizers.RMSprop(0.01), loss: "binary_crossentropy", metrics: ["accuracy"]);
+        return m;
+    }
+
+    private static (Tensor x, Tensor y) Data(int n = 40)
+    {
+        var x = Fixtures.RandomTensor([n, 3], seed: 2);
+        var y = (x.Sum(1, keepDims: true).Gt(0.0)).AsType(DType.Float32);
+        return (x, y);
+    }
+
+    private static void Drive(Callback cb, Model m, params double[] valLoss)
+    {
+        typeof(Callback).GetMethod("SetModel", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.Invoke(cb, [m]);
+        cb.on_train_begin();
+        for (int e = 0; e < valLoss.Length && !m.stop_training; e++)
+        {
+            using (new TensorScope()) m.layers[0].variables[0].assign(Tensor.Full([3, 6], e));  // weights that say which epoch they are from
+            cb.on_epoch_end(e, new Dictionary<string, double> { ["val_loss"] = valLoss[e], ["loss"] = 1 });
+        }
+        cb.on_train_end();
+    }
+
+    [Fact]
+    public void ModelCheckpoint_saves_only_improvements_with_Keras_placeholders()
+    {
+        using var dir = new Fixtures.TempDir();
+        var m = Tiny();
+        Drive(new ModelCheckpoint(Path.Combine(dir.Path, "w.{epoch:02d}-{val_loss:.2f}.h5"), save_best_only: true), m, 1.0, 0.8, 0.9, 0.7);
+        Assert.Equal(new[] { "w.01-1.00.h5", "w.02-0.80.h5", "w.04-0.70.h5" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+        var fresh = Tiny(5);
+        fresh.load_weights(Path.Combine(dir.Path, "w.02-0.80.h5"));
+        Assert.All(fresh.layers[0].variables[0].numpy().ToArray<float>(), v => Assert.Equal(1f, v));
+        Assert.Equal("e5-0.1235", ModelCheckpoint.Format("e{epoch}-{loss:.4f}", 5, new Dictionary<string, double> { ["loss"] = 0.123456 }));
+    }
+
+    [Fact]
+    public void EarlyStopping_waits_patience_epochs_and_restores_the_best_weights()
+    {
+        var m = Tiny();
+        var es = new EarlyStopping(patience: 2, restore_best_weights: true);
+        Drive(es, m, 1.0, 0.9, 0.95, 0.96, 0.5);
+        Assert.True(m.stop_training);
+        Assert.Equal(3, es.stopped_epoch);
+        Assert.Equal(1, es.best_epoch);
+        Assert.All(m.layers[0].variables[0].numpy().ToArray<float>(), v => Assert.Equal(1f, v));  // epoch 1's weights
+        var strict = new EarlyStopping(patience: 1, min_delta: 0.2);
+        m.stop_training = false;
+        Drive(strict, m, 1.0, 0.85, 0.7);  // 0.85 is not better by more than 0.2
+        Assert.Equal(1, strict.stopped_epoch);
+    }
+
+    [Fact]
+    public void ReduceLROnPlateau_reduces_after_patience_respects_cooldown_and_min_lr()
+    {
+        var m = Tiny();
+        var r = new ReduceLROnPlateau(factor: 0.5, patience: 1, cooldown: 1, min_lr: 0.003);
+        var lrs = new List<double>();
+        typeof(Callback).GetMethod("SetModel", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.Invoke(r, [m]);
+        r.on_train_begin();
+        foreach (var (v, e) in new[] { 1.0, 1.0, 1.0, 1.0, 1.0, 1.0 }.Select((v, e) => (v, e)))
+        {
+            var logs = new Dictionary<string, double> { ["val_loss"] = v };
+            r.on_epoch_end(e, logs);
+            lrs.Add(m.optimizer!.learning_rate);
+            Assert.True(logs.ContainsKey("lr"));
+        }
+        // epoch 1 reduces (0.01 → 0.005) and starts a cooldown of 1; Keras counts the cooldown down before
+        // checking it, so epoch 2 may reduce again: to the floor 0.003, where it stays
+        Assert.Equal(new[] { 0.01, 0.005, 0.003, 0.003, 0.003, 0.003 }, lrs.Select(v => Math.Round(v, 6)));
+        var longer = new ReduceLROnPlateau(factor: 0.5, patience: 1, cooldown: 2);
+        var m2 = Tiny();
+        typeof(Callback).GetMethod("SetModel", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.Invoke(longer, [m2]);
+        longer.on_train_begin();
+        var lrs2 = new List<double>();
+        for (int e = 0; e < 5; e++)
+        {
+            longer.on_epoch_end(e, new Dictionary<string, double> { ["val_loss"] = 1.0 });
+            lrs2.Add(Math.Round(m2.optimizer!.learning_rate, 6));
+        }
+        Assert.Equal(new[] { 0.01, 0.005, 0.005, 0.0025, 0.0025 }, lrs2);  // one epoch held back by the cooldown
+    }
+
+    [Fact]
+    public void CSVLogger_writes_Keras_layout_and_appends()
+    {
+        using var dir = new Fixtures.TempDir();
+        var path = Path.Combine(dir.Path, "log.csv");
+        var (x, y) = Data();
+        var m = Tiny();
+        m.fit(x, y, epochs: 2, verbose: 0, validation_split: 0.25, callbacks: [new CSVLogger(path)]);
+        var lines = File.ReadAllLines(path);
+        Assert.Equal("epoch,accuracy,loss,val_accuracy,val_loss", lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("0,", lines[1]);
+        var history = m.history!.history;
+        Assert.Equal(history["loss"][1], double.Parse(lines[2].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture));
+        m.fit(x, y, epochs: 3, initial_epoch: 2, verbose: 0, validation_split: 0.25, callbacks: [new CSVLogger(path, append: true)]);
+        lines = File.ReadAllLines(path);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("2,", lines[3]);
+    }
+
+    [Fact]
+    public void TerminateOnNaN_stops_at_the_first_invalid_loss()
+    {
+        var (x, _) = Data();
+        var y = x.Sum(1, keepDims: true) * 1e3;
+        var m = keras.Sequential([keras.layers.Dense(1, input_shape: 3)]);
+        m.compile(optimizer: keras.optimizers.SGD(1e3), loss: "mse");
+        var h = m.fit(x, y, batch_size: 4, epochs: 5, verbose: 0, callbacks: [new TerminateOnNaN()]);
+        Assert.Single(h.epoch);
+        Assert.False(double.IsFinite(h.history["loss"][0]));
+    }
+
+    private sealed class KillAt(int epoch, int batch) : Callback
+    {
+        private int _epoch;
+        public override void on_epoch_begin(int e, IDictionary<string, double>? logs = null) => _epoch = e;
+        public override void on_train_batch_end(int b, IDictionary<string, double>? logs = null)
+        {
+            if (_epoch == epoch && b == batch) throw new OperationCanceledException("killed");
+        }
+    }
+
+    [Fact]
+    public void A_run_killed_mid_epoch_resumes_from_its_backup_and_ends_as_a_clean_run()
+    {
+        var (x, y) = Data(48);
+        using var dir = new Fixtures.TempDir();
+        var backup = Path.Combine(dir.Path, "backup");
+
+        var clean = Tiny(1);
+        var cleanHistory = clean.fit(x, y, batch_size: 8, epochs: 4, verbose: 0, validation_split: 0.25);
+
+        var killed = Tiny(1);
+        Assert.Throws<OperationCanceledException>(() =>
+            killed.fit(x, y, batch_size: 8, epochs: 4, verbose: 0, validation_split: 0.25,
+                callbacks: [new BackupAndRestore(backup), new KillAt(epoch: 2, batch: 1)]));
+        Assert.True(File.Exists(Path.Combine(backup, "state.json")));
+
+        var resumed = Tiny(99);  // another initialisation: everything must come from the backup
+        var h = resumed.fit(x, y, batch_size: 8, epochs: 4, verbose: 0, validation_split: 0.25, callbacks: [new BackupAndRestore(backup)]);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, h.epoch);
+        foreach (var key in cleanHistory.history.Keys)
+            Assert.Equal(cleanHistory.history[key], h.history[key]);
+        for (int i = 0; i < clean.variables.Count; i++)
+            Assert.Equal(clean.variables[i].numpy().ToArray<float>(), resumed.variables[i].numpy().ToArray<float>());
+        Assert.False(Directory.Exists(backup));  // deleted once training completed
+    }
+}

@@ -7,7 +7,7 @@ var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the
 var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the article's)", Recursive = true };
 var steps = new Option<int?>("--steps-per-epoch") { Description = "Steps per epoch (default: the whole data set)", Recursive = true };
 var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42, Recursive = true };
-var output = new Option<string?>("--output") { Description = "Folder for run records (default: runs/)", Recursive = true };
+var output = new Option<string?>("--output") { Description = "The run folder (default: runs/<experiment>-<time>); the same folder resumes a killed run", Recursive = true };
 var threads = new Option<int?>("--threads") { Description = "Engine threads (default: core count)", Recursive = true };
 var verbose = new Option<int>("--verbose") { Description = "0 silent, 1 progress bar, 2 one line per epoch", DefaultValueFactory = _ => 1, Recursive = true };
 var precision = new Option<string>("--precision") { Description = "float32 or mixed_bfloat16 (bf16 compute, float32 variables)", DefaultValueFactory = _ => "float32", Recursive = true };

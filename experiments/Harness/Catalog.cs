@@ -8,5 +8,9 @@ public static class Catalog
     public static IReadOnlyList<Experiment> All { get; } =
     [
         new FashionMnistExperiment(),
+        new CatsDogsPrepare(),
+        new CatsDogsBaseline(),
+        new CatsDogsDropout(),
+        new CatsDogsAugment(),
     ];
 }

@@ -14,8 +14,8 @@ public static class Runner
         KerasApi.keras.utils.set_random_seed(options.Seed);
         KerasApi.keras.mixed_precision.set_global_policy(options.Precision);
 
-        var root = options.Output ?? "runs";
-        var runDir = Path.Combine(root, $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        // --output names the run folder itself, so a killed run started again with it resumes from its backup
+        var runDir = options.Output ?? Path.Combine("runs", $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(runDir);
         var context = new ExperimentContext(options, runDir, output);
 

@@ -1,0 +1,59 @@
+using KerasNet.Engine;
+using KerasNet.Keras.Utils;
+using static KerasNet.KerasApi;
+
+namespace KerasNet.Experiments.Experiments;
+
+/// <summary>
+/// The cats-vs-dogs article's data handling: folders of Kaggle-named images (cat.12.jpg), loaded with
+/// load_img at 150×150 (nearest), scaled to [0, 1], labels cat = 0, dog = 1 from the file names.
+/// </summary>
+public static class CatsDogsData
+{
+    public const string DefaultDataDir = "../shared/data/dogs-vs-cats";
+
+    /// <summary>The data folder: --data-dir, else the team machines' shared copy.</summary>
+    public static string Root(Harness.ExperimentOptions o) => o.DataDir ?? DefaultDataDir;
+
+    /// <summary>The images of a split folder, sorted by name.</summary>
+    public static List<string> Files(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException(
+                $"No folder '{folder}'. Point --data-dir at a folder with training_data/ and validation_data/ (catsdogs-prepare makes them from Kaggle's train/).");
+        var files = Directory.GetFiles(folder, "*.jpg").Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new FileNotFoundException($"No .jpg images in '{folder}'.");
+        return files;
+    }
+
+    /// <summary>0 for cat.*.jpg, 1 for dog.*.jpg; anything else is an error naming the file.</summary>
+    public static float Label(string path) => Path.GetFileName(path).Split('.')[0] switch
+    {
+        "cat" => 0f,
+        "dog" => 1f,
+        _ => throw new InvalidDataException($"{path}: not a Kaggle cats-vs-dogs name (cat.N.jpg or dog.N.jpg)."),
+    };
+
+    /// <summary>All images of a folder as (N, 150, 150, 3) float32 in [0, 1] and labels (N,), with a progress bar.</summary>
+    public static (Tensor X, Tensor Y, List<string> Files) Load(string folder, TextWriter log, int? limit = null)
+    {
+        var files = Files(folder);
+        if (limit is { } l) files = files.Take(l).ToList();
+        log.WriteLine($"Loading {files.Count} images from {folder}");
+        var bar = new Progbar(files.Count, output: log);
+        var images = new Tensor[files.Count];
+        int done = 0;
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            images[i] = Runtime.SingleThreaded(() => keras.utils.load_img(files[i], target_size: (150, 150)));
+            int n = Interlocked.Increment(ref done);
+            if (n % 100 == 0) lock (bar) bar.update(n);
+        });
+        bar.update(files.Count, finalize: true);
+        using var scope = new TensorScope();
+        var x = (Tensor.Concat(images.Select(img => img.Reshape(1, 150, 150, 3)).ToList()).AsType(DType.Float32) / 255.0).MoveToOuterScope();
+        foreach (var img in images) img.Dispose();
+        var y = Tensor.FromArray(files.Select(Label).ToArray(), files.Count).MoveToOuterScope();
+        return (x, y, files);
+    }
+}

@@ -1,0 +1,126 @@
+using KerasNet.Engine;
+using KerasNet.Experiments.Harness;
+using KerasNet.Keras.Callbacks;
+using KerasNet.Keras.Models;
+using static KerasNet.KerasApi;
+
+namespace KerasNet.Experiments.Experiments;
+
+/// <summary>
+/// What the cats-vs-dogs training experiments share: the data (training_data, validation_data at
+/// 150×150, scaled), the run folder's best weights (ModelCheckpoint on val_accuracy), the CSV log and a
+/// backup that lets a killed run resume, and the reported metrics.
+/// </summary>
+public abstract class CatsDogsExperiment : Experiment
+{
+    protected const int BatchSize = 30;
+
+    /// <summary>The article's epochs for this experiment.</summary>
+    protected abstract int Epochs { get; }
+
+    /// <summary>Builds and compiles the model.</summary>
+    protected abstract Model BuildModel(ExperimentContext context);
+
+    /// <summary>Trains; the default is fit on arrays with the validation arrays, as the article's §2.</summary>
+    protected virtual History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
+        int epochs, List<Callback> callbacks) =>
+        model.fit(train.X, train.Y, batch_size: BatchSize, epochs: epochs, validation_data: (validation.X, validation.Y),
+            verbose: context.Options.Verbose, callbacks: callbacks, steps_per_epoch: context.Options.StepsPerEpoch);
+
+    public override ExperimentResult Run(ExperimentContext context)
+    {
+        var o = context.Options;
+        var root = CatsDogsData.Root(o);
+        var (xTrain, yTrain, _) = CatsDogsData.Load(Path.Combine(root, "training_data"), context.Out);
+        var (xVal, yVal, _) = CatsDogsData.Load(Path.Combine(root, "validation_data"), context.Out);
+        var model = BuildModel(context);
+        model.summary(print_fn: context.Out.WriteLine);
+        int epochs = o.Epochs ?? Epochs;
+        var best = Path.Combine(context.RunDirectory, "best_weights.h5");
+        var callbacks = new List<Callback>
+        {
+            new ModelCheckpoint(best, monitor: "val_accuracy", save_best_only: true),
+            new CSVLogger(Path.Combine(context.RunDirectory, "training_log.csv")),
+            new BackupAndRestore(Path.Combine(context.RunDirectory, "backup")),
+        };
+        var history = Train(context, model, (xTrain, yTrain), (xVal, yVal), epochs, callbacks);
+        context.Config["epochs"] = epochs;
+        context.Config["batch_size"] = BatchSize;
+        context.Config["params"] = model.count_params();
+        var result = new ExperimentResult { History = history.history };
+        if (history.history.TryGetValue("val_accuracy", out var acc) && acc.Count > 0)
+        {
+            result.Metrics["best_val_accuracy"] = acc.Max();
+            result.Metrics["final_val_accuracy"] = acc[^1];
+            context.Out.WriteLine($"best validation accuracy {acc.Max():F4} (epoch {acc.IndexOf(acc.Max()) + 1}), final {acc[^1]:F4}");
+        }
+        result.Metrics["train_images_per_second"] = history.StepSeconds > 0 ? xTrain.Shape[0] * history.epoch.Count / history.StepSeconds : 0;
+        return result;
+    }
+}
+
+/// <summary>§2.1: the basic CNN from scratch, RMSprop(), 30 epochs.</summary>
+public sealed class CatsDogsBaseline : CatsDogsExperiment
+{
+    public override string Name => "catsdogs-baseline";
+    public override string Description => "Basic CNN from scratch (Conv 16/64/128, Dense 512), RMSprop, 30 epochs";
+    public override string ArticleResult => "val acc 0.72 (overfits after ~3 epochs)";
+    protected override int Epochs => 30;
+
+    protected override Model BuildModel(ExperimentContext context)
+    {
+        var model = CatsDogsModels.Baseline();
+        model.compile(optimizer: keras.optimizers.RMSprop(), loss: "binary_crossentropy", metrics: ["accuracy"]);
+        return model;
+    }
+}
+
+/// <summary>§2.2: four conv blocks and dropout 0.3 after each dense layer, RMSprop(), 30 epochs.</summary>
+public sealed class CatsDogsDropout : CatsDogsExperiment
+{
+    public override string Name => "catsdogs-dropout";
+    public override string Description => "CNN with 4 conv blocks and Dropout 0.3, RMSprop, 30 epochs";
+    public override string ArticleResult => "val acc ~0.79, still overfits";
+    protected override int Epochs => 30;
+
+    protected override Model BuildModel(ExperimentContext context)
+    {
+        var model = CatsDogsModels.Dropout();
+        model.compile(optimizer: keras.optimizers.RMSprop(), loss: "binary_crossentropy", metrics: ["accuracy"]);
+        return model;
+    }
+}
+
+/// <summary>§2.3: the dropout CNN on augmented images, RMSprop(1e-4), 100 epochs × 100 steps, validation 50 steps.</summary>
+public sealed class CatsDogsAugment : CatsDogsExperiment
+{
+    private const double LearningRate = 1e-4;
+    private const int StepsPerEpoch = 100, ValidationSteps = 50;
+
+    public override string Name => "catsdogs-augment";
+    public override string Description => "Dropout CNN on ImageDataGenerator augmentation, RMSprop(1e-4), 100 epochs x 100 steps";
+    public override string ArticleResult => "val acc 0.82";
+    protected override int Epochs => 100;
+
+    protected override Model BuildModel(ExperimentContext context)
+    {
+        var model = CatsDogsModels.Dropout();
+        model.compile(optimizer: keras.optimizers.RMSprop(LearningRate), loss: "binary_crossentropy", metrics: ["accuracy"]);
+        return model;
+    }
+
+    protected override History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
+        int epochs, List<Callback> callbacks)
+    {
+        // the article rescales in the generators: the arrays it feeds them are 0-255
+        using var trainRaw = train.X * 255.0;
+        using var valRaw = validation.X * 255.0;
+        var trainGen = keras.preprocessing.image.ImageDataGenerator(rescale: 1.0 / 255, zoom_range: 0.3, rotation_range: 50,
+            width_shift_range: 0.2, height_shift_range: 0.2, shear_range: 0.2, horizontal_flip: true, fill_mode: "nearest");
+        var valGen = keras.preprocessing.image.ImageDataGenerator(rescale: 1.0 / 255);
+        var trainFlow = trainGen.flow(trainRaw, train.Y, batch_size: BatchSize, seed: context.Options.Seed);
+        var valFlow = valGen.flow(valRaw, validation.Y, batch_size: 20, seed: context.Options.Seed);
+        return model.fit(trainFlow.prefetch(2), epochs: epochs, steps_per_epoch: context.Options.StepsPerEpoch ?? StepsPerEpoch,
+            validation_data: valFlow, validation_steps: ValidationSteps, verbose: context.Options.Verbose, callbacks: callbacks);
+    }
+}

@@ -1,0 +1,51 @@
+using KerasNet.Experiments.Experiments;
+
+namespace KerasNet.Tests.Experiments;
+
+public class CatsDogsTests
+{
+    [Fact]
+    public void Prepare_splits_each_class_without_overlap_repeatably_with_the_seed()
+    {
+        using var dir = new Fixtures.TempDir();
+        var train = Path.Combine(dir.Path, "train");
+        Directory.CreateDirectory(train);
+        for (int i = 0; i < 12; i++)
+        {
+            File.WriteAllText(Path.Combine(train, $"cat.{i}.jpg"), "c" + i);
+            File.WriteAllText(Path.Combine(train, $"dog.{i}.jpg"), "d" + i);
+        }
+        var counts = CatsDogsPrepare.Split(train, dir.Path, (5, 2, 3), seed: 42);
+        Assert.Equal(10, counts["training_data"]);
+        Assert.Equal(4, counts["validation_data"]);
+        Assert.Equal(6, counts["test_data"]);
+        var sets = new[] { "training_data", "validation_data", "test_data" }
+            .Select(s => Directory.GetFiles(Path.Combine(dir.Path, s)).Select(Path.GetFileName).ToHashSet()).ToList();
+        Assert.Empty(sets[0].Intersect(sets[1]));
+        Assert.Empty(sets[0].Intersect(sets[2]));
+        Assert.Empty(sets[1].Intersect(sets[2]));
+        Assert.Equal(5, sets[0].Count(f => f!.StartsWith("cat.")));
+
+        using var again = new Fixtures.TempDir();
+        CatsDogsPrepare.Split(train, again.Path, (5, 2, 3), seed: 42);
+        Assert.Equal(sets[0], Directory.GetFiles(Path.Combine(again.Path, "training_data")).Select(Path.GetFileName).ToHashSet());
+        Assert.Throws<InvalidDataException>(() => CatsDogsPrepare.Split(train, again.Path, (10, 2, 3), seed: 1));
+    }
+
+    [Fact]
+    public void Labels_come_from_Kaggle_file_names()
+    {
+        Assert.Equal(0f, CatsDogsData.Label("/x/cat.12.jpg"));
+        Assert.Equal(1f, CatsDogsData.Label("dog.4001.jpg"));
+        Assert.Throws<InvalidDataException>(() => CatsDogsData.Label("/x/horse.1.jpg"));
+    }
+
+    [Fact]
+    public void The_article_models_have_Keras_parameter_counts()
+    {
+        Assert.Equal(19_024_513, CatsDogsModels.Baseline().count_params());
+        Assert.Equal(4_457_985, CatsDogsModels.BottleneckMlp().count_params());
+        // convs 448 + 9,280 + 73,856 + 147,584; flatten 7·7·128 = 6,272 → 3,211,776 + 262,656 + 513
+        Assert.Equal(3_706_113, CatsDogsModels.Dropout().count_params());
+    }
+}

@@ -62,18 +62,12 @@ public sealed class Conv2D : Layer
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var x = inputs.DType == dtype_policy.compute_dtype ? inputs : inputs.AsType(dtype_policy.compute_dtype);
-        var (top, bottom) = ConvUtils.Padding((int)x.Shape[1], kernel_size.H, strides.H, padding, dilation_rate.H);
-        var (left, right) = ConvUtils.Padding((int)x.Shape[2], kernel_size.W, strides.W, padding, dilation_rate.W);
-        var y = NN.Conv2D(x, Compute(kernel), _bias is null ? null : Compute(_bias), (strides.H, strides.W), (top, bottom, left, right),
-            (dilation_rate.H, dilation_rate.W));
+        var y = NN.Conv2D(x, Compute(kernel), _bias is null ? null : Compute(_bias), (strides.H, strides.W),
+            ConvUtils.Pads(x.Shape, kernel_size, strides, padding, dilation_rate), (dilation_rate.H, dilation_rate.W));
         var activated = Activations.Apply(activation, y);
         Tensor.Release(y, activated);  // the pre-activation, unless it is kept as logits
         return activated;
     }
 
-    public override Shape ComputeOutputShape(Shape s) => new(
-        s[0],
-        ConvUtils.OutputLength(s[1], kernel_size.H, strides.H, padding, dilation_rate.H),
-        ConvUtils.OutputLength(s[2], kernel_size.W, strides.W, padding, dilation_rate.W),
-        filters);
+    public override Shape ComputeOutputShape(Shape s) => ConvUtils.OutputShape(s, kernel_size, strides, padding, filters, dilation_rate);
 }

@@ -19,6 +19,23 @@ public static class ConvUtils
         return padding == "same" ? (n + stride - 1) / stride : Math.Max(0, (n - effective) / stride + 1);
     }
 
+    /// <summary>(top, bottom, left, right) padding of an NHWC input for a 2-D window, as TensorFlow pads it.</summary>
+    public static (int Top, int Bottom, int Left, int Right) Pads(long[] nhwc, IntPair kernel, IntPair strides, string padding, IntPair? dilation = null)
+    {
+        var d = dilation ?? 1;
+        var (top, bottom) = Padding((int)nhwc[1], kernel.H, strides.H, padding, d.H);
+        var (left, right) = Padding((int)nhwc[2], kernel.W, strides.W, padding, d.W);
+        return (top, bottom, left, right);
+    }
+
+    /// <summary>The (batch, height, width, channels) output shape of a 2-D window over an NHWC shape.</summary>
+    public static Shape OutputShape(Shape s, IntPair kernel, IntPair strides, string padding, int? channels, IntPair? dilation = null)
+    {
+        var d = dilation ?? 1;
+        return new Shape(s[0], OutputLength(s[1], kernel.H, strides.H, padding, d.H), OutputLength(s[2], kernel.W, strides.W, padding, d.W),
+            channels);
+    }
+
     /// <summary>
     /// TensorFlow's 'same' padding along one axis: total = max((ceil(n/s)-1)·s + (k-1)·d + 1 - n, 0),
     /// with the odd pixel after (bottom/right). 'valid' pads nothing.

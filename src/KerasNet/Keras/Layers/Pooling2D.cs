@@ -25,16 +25,7 @@ public abstract class Pooling2D : Layer
 
     protected abstract Tensor Pool(Tensor x, (int Top, int Bottom, int Left, int Right) pads);
 
-    protected override Tensor Call(Tensor inputs, bool training)
-    {
-        var (top, bottom) = ConvUtils.Padding((int)inputs.Shape[1], pool_size.H, strides.H, padding);
-        var (left, right) = ConvUtils.Padding((int)inputs.Shape[2], pool_size.W, strides.W, padding);
-        return Pool(inputs, (top, bottom, left, right));
-    }
+    protected override Tensor Call(Tensor inputs, bool training) => Pool(inputs, ConvUtils.Pads(inputs.Shape, pool_size, strides, padding));
 
-    public override Shape ComputeOutputShape(Shape s) => new(
-        s[0],
-        ConvUtils.OutputLength(s[1], pool_size.H, strides.H, padding),
-        ConvUtils.OutputLength(s[2], pool_size.W, strides.W, padding),
-        s[3]);
+    public override Shape ComputeOutputShape(Shape s) => ConvUtils.OutputShape(s, pool_size, strides, padding, s[3]);
 }

@@ -37,11 +37,12 @@ public abstract class CatsDogsExperiment : Experiment
         model.summary(print_fn: context.Out.WriteLine);
         int epochs = o.Epochs ?? Epochs;
         var best = Path.Combine(context.RunDirectory, "best_weights.h5");
+        // BackupAndRestore first: a resumed run restores the history the others then continue from
         var callbacks = new List<Callback>
         {
-            new ModelCheckpoint(best, monitor: "val_accuracy", save_best_only: true),
-            new CSVLogger(Path.Combine(context.RunDirectory, "training_log.csv")),
             new BackupAndRestore(Path.Combine(context.RunDirectory, "backup")),
+            new ModelCheckpoint(best, monitor: "val_accuracy", save_best_only: true),
+            new CSVLogger(Path.Combine(context.RunDirectory, "training_log.csv"), append: true),
         };
         var history = Train(context, model, (xTrain, yTrain), (xVal, yVal), epochs, callbacks);
         context.Config["epochs"] = epochs;

@@ -18,6 +18,9 @@ public sealed partial class ModelCheckpoint(string filepath, string monitor = "v
     public override void on_train_begin(IDictionary<string, double>? logs = null)
     {
         if (double.IsNaN(best)) best = _monitor.Worst;
+        // a run resumed by BackupAndRestore (listed before this callback) already has epochs behind it
+        if (model?.history?.history.TryGetValue(monitor, out var seen) == true && seen.Count > 0)
+            best = _monitor.HigherIsBetter ? Math.Max(best, seen.Max()) : Math.Min(best, seen.Min());
     }
 
     public override void on_epoch_end(int epoch, IDictionary<string, double>? logs = null)

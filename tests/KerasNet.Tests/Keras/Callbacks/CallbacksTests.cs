@@ -49,6 +49,18 @@ public class CallbacksTests
     }
 
     [Fact]
+    public void ModelCheckpoint_on_a_resumed_run_starts_from_the_best_already_seen()
+    {
+        using var dir = new Fixtures.TempDir();
+        var m = Tiny();
+        var restored = new History();
+        restored.history["val_loss"] = [0.9, 0.6];  // what BackupAndRestore put back
+        m.history = restored;
+        Drive(new ModelCheckpoint(Path.Combine(dir.Path, "w.{epoch:02d}.h5"), save_best_only: true), m, 0.7, 0.5);
+        Assert.Equal(new[] { "w.02.h5" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName));  // 0.7 is no improvement on 0.6
+    }
+
+    [Fact]
     public void EarlyStopping_waits_patience_epochs_and_restores_the_best_weights()
     {
         var m = Tiny();

@@ -12,9 +12,11 @@ var threads = new Option<int?>("--threads") { Description = "Engine threads (def
 var verbose = new Option<int>("--verbose") { Description = "0 silent, 1 progress bar, 2 one line per epoch", DefaultValueFactory = _ => 1, Recursive = true };
 var precision = new Option<string>("--precision") { Description = "float32 or mixed_bfloat16 (bf16 compute, float32 variables)", DefaultValueFactory = _ => "float32", Recursive = true };
 precision.AcceptOnlyFromAmong("float32", "mixed_bfloat16");
+var backbone = new Option<string>("--backbone") { Description = "vgg16 or mobilenet (α 0.25) for the pretrained experiments", DefaultValueFactory = _ => "vgg16", Recursive = true };
+backbone.AcceptOnlyFromAmong("vgg16", "mobilenet");
 
 var root = new RootCommand("KerasNetTransfer experiments: the Keras transfer-learning articles, reproduced in C#.");
-foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision }) root.Options.Add(o);
+foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone }) root.Options.Add(o);
 
 var list = new Command("list", "List every experiment with the article's number.");
 list.SetAction(_ =>
@@ -29,7 +31,7 @@ root.Subcommands.Add(list);
 foreach (var experiment in Catalog.All)
 {
     var cmd = new Command(experiment.Name, experiment.Description);
-    cmd.SetAction(parse => Runner.Run(experiment, new ExperimentOptions
+    cmd.SetAction(parse => RunReportingErrors(experiment, new ExperimentOptions
     {
         DataDir = parse.GetValue(dataDir),
         Epochs = parse.GetValue(epochs),
@@ -39,8 +41,23 @@ foreach (var experiment in Catalog.All)
         Threads = parse.GetValue(threads),
         Verbose = parse.GetValue(verbose),
         Precision = parse.GetValue(precision)!,
-    }, Console.Out));
+        Backbone = parse.GetValue(backbone)!,
+    }));
     root.Subcommands.Add(cmd);
 }
 
 return root.Parse(args).Invoke();
+
+// Expected failures (no data, no weights offline, bad files) end the run with their message, not a stack trace.
+static int RunReportingErrors(Experiment experiment, ExperimentOptions options)
+{
+    try
+    {
+        return Runner.Run(experiment, options, Console.Out);
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
+    {
+        Console.Error.WriteLine($"error: {experiment.Name}: {e.Message}");
+        return 1;
+    }
+}

@@ -27,13 +27,34 @@ public abstract class CatsDogsExperiment : Experiment
         model.fit(train.X, train.Y, batch_size: BatchSize, epochs: epochs, validation_data: (validation.X, validation.Y),
             verbose: context.Options.Verbose, callbacks: callbacks, steps_per_epoch: context.Options.StepsPerEpoch);
 
+    /// <summary>
+    /// §2.3's protocol, shared by the augmenting experiments: training images through the article's
+    /// ImageDataGenerator (zoom 0.3, rotation 50, shifts 0.2, shear 0.2, horizontal flip), validation only
+    /// rescaled, 100 steps of 30 per epoch, 50 validation steps of 20.
+    /// </summary>
+    protected static History FitAugmented(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
+        int epochs, List<Callback> callbacks)
+    {
+        const int StepsPerEpoch = 100, ValidationSteps = 50;
+        // the article rescales in the generators: the arrays it feeds them are 0-255
+        using var trainRaw = train.X * 255.0;
+        using var valRaw = validation.X * 255.0;
+        var trainGen = keras.preprocessing.image.ImageDataGenerator(rescale: 1.0 / 255, zoom_range: 0.3, rotation_range: 50,
+            width_shift_range: 0.2, height_shift_range: 0.2, shear_range: 0.2, horizontal_flip: true, fill_mode: "nearest");
+        var valGen = keras.preprocessing.image.ImageDataGenerator(rescale: 1.0 / 255);
+        var trainFlow = trainGen.flow(trainRaw, train.Y, batch_size: BatchSize, seed: context.Options.Seed);
+        var valFlow = valGen.flow(valRaw, validation.Y, batch_size: 20, seed: context.Options.Seed);
+        return model.fit(trainFlow.prefetch(2), epochs: epochs, steps_per_epoch: context.Options.StepsPerEpoch ?? StepsPerEpoch,
+            validation_data: valFlow, validation_steps: ValidationSteps, verbose: context.Options.Verbose, callbacks: callbacks);
+    }
+
     public override ExperimentResult Run(ExperimentContext context)
     {
         var o = context.Options;
         var root = CatsDogsData.Root(o);
+        var model = BuildModel(context);  // first: missing pretrained weights should fail before minutes of loading
         var (xTrain, yTrain, _) = CatsDogsData.Load(Path.Combine(root, "training_data"), context.Out);
         var (xVal, yVal, _) = CatsDogsData.Load(Path.Combine(root, "validation_data"), context.Out);
-        var model = BuildModel(context);
         model.summary(print_fn: context.Out.WriteLine);
         int epochs = o.Epochs ?? Epochs;
         var best = Path.Combine(context.RunDirectory, "best_weights.h5");
@@ -96,7 +117,6 @@ public sealed class CatsDogsDropout : CatsDogsExperiment
 public sealed class CatsDogsAugment : CatsDogsExperiment
 {
     private const double LearningRate = 1e-4;
-    private const int StepsPerEpoch = 100, ValidationSteps = 50;
 
     public override string Name => "catsdogs-augment";
     public override string Description => "Dropout CNN on ImageDataGenerator augmentation, RMSprop(1e-4), 100 epochs x 100 steps";
@@ -111,17 +131,5 @@ public sealed class CatsDogsAugment : CatsDogsExperiment
     }
 
     protected override History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
-        int epochs, List<Callback> callbacks)
-    {
-        // the article rescales in the generators: the arrays it feeds them are 0-255
-        using var trainRaw = train.X * 255.0;
-        using var valRaw = validation.X * 255.0;
-        var trainGen = keras.preprocessing.image.ImageDataGenerator(rescale: 1.0 / 255, zoom_range: 0.3, rotation_range: 50,
-            width_shift_range: 0.2, height_shift_range: 0.2, shear_range: 0.2, horizontal_flip: true, fill_mode: "nearest");
-        var valGen = keras.preprocessing.image.ImageDataGenerator(rescale: 1.0 / 255);
-        var trainFlow = trainGen.flow(trainRaw, train.Y, batch_size: BatchSize, seed: context.Options.Seed);
-        var valFlow = valGen.flow(valRaw, validation.Y, batch_size: 20, seed: context.Options.Seed);
-        return model.fit(trainFlow.prefetch(2), epochs: epochs, steps_per_epoch: context.Options.StepsPerEpoch ?? StepsPerEpoch,
-            validation_data: valFlow, validation_steps: ValidationSteps, verbose: context.Options.Verbose, callbacks: callbacks);
-    }
+        int epochs, List<Callback> callbacks) => FitAugmented(context, model, train, validation, epochs, callbacks);
 }

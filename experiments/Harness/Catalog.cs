@@ -12,5 +12,8 @@ public static class Catalog
         new CatsDogsBaseline(),
         new CatsDogsDropout(),
         new CatsDogsAugment(),
+        new CatsDogsBottleneck(),
+        new CatsDogsVggAugment(),
+        new CatsDogsFinetune(),
     ];
 }

@@ -30,6 +30,9 @@ public sealed record ExperimentOptions
     public int? Threads { get; init; }
     public int Verbose { get; init; } = 1;
 
+    /// <summary>The pretrained network of the transfer-learning experiments: "vgg16" or "mobilenet" (α 0.25).</summary>
+    public string Backbone { get; init; } = "vgg16";
+
     /// <summary>The Keras dtype policy: "float32" or "mixed_bfloat16".</summary>
     public string Precision { get; init; } = "float32";
 }

@@ -28,6 +28,7 @@ public static class Runner
             ["experiment"] = experiment.Name,
             ["seed"] = options.Seed,
             ["precision"] = options.Precision,
+            ["backbone"] = options.Backbone,
             ["threads"] = Runtime.NumThreads,
             ["machine"] = $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {Environment.OSVersion}",
             ["dotnet"] = Environment.Version.ToString(),

@@ -33,8 +33,9 @@ public sealed class Sequential : Model
         if (_layers.Any(l => l.name == layer.name))
             throw new ArgumentException(
                 $"All layers added to a Sequential model should have unique names. Name '{layer.name}' is already the name of a layer in this model.");
-        if (_layers.Count == 0 && _inputShape is null && layer.BatchInputShape is not null)
-            _inputShape = layer.BatchInputShape;
+        // the input shape: the first layer's input_shape, or that of a built model added first (a pretrained base)
+        if (_layers.Count == 0 && _inputShape is null)
+            _inputShape = layer.BatchInputShape ?? (layer is Model { built: true } m ? m.input_shape : null);
         _layers.Add(layer);
         if (_inputShape is not null)
         {

@@ -53,6 +53,18 @@ public class FunctionalTests
     }
 
     [Fact]
+    public void A_sequential_model_starting_with_a_built_model_is_built_at_once()
+    {
+        var convBase = keras.applications.MobileNet(input_shape: (32, 32, 3), alpha: 0.25, include_top: false, weights: null);
+        var model = keras.Sequential();
+        model.add(convBase);
+        model.add(keras.layers.Flatten());
+        model.add(keras.layers.Dense(1, activation: "sigmoid"));
+        Assert.True(model.built);
+        Assert.Equal(218_544 + 256 + 1, model.count_params());  // α0.25 base (1×1×256 at 32²), then Dense(1)
+    }
+
+    [Fact]
     public void Unknown_layer_name_lists_the_existing_ones()
     {
         var model = keras.Sequential([keras.layers.Dense(1, input_shape: 2, name: "only")]);

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using KerasNet.Engine;
+using KerasNet.Experiments.Harness;
+using KerasNet.Keras.Callbacks;
+using KerasNet.Keras.Models;
+using static KerasNet.KerasApi;
+
+namespace KerasNet.Experiments.Experiments;
+
+/// <summary>
+/// §3.1: the pretrained base as a feature extractor. Features of the training and validation images
+/// are computed once and cached on disk under a key of backbone, weights and data; an MLP
+/// (512-512-1, Dropout 0.3) trains on them with RMSprop(1e-4) for 30 epochs.
+/// </summary>
+public sealed class CatsDogsBottleneck : CatsDogsExperiment
+{
+    private const double LearningRate = 1e-4;
+    private Functional? _base;
+
+    public override string Name => "catsdogs-bottleneck";
+    public override string Description => "Pretrained base (--backbone) as a frozen feature extractor, cached features, MLP, RMSprop(1e-4), 30 epochs";
+    public override string ArticleResult => "val acc 0.88 (VGG16)";
+    protected override int Epochs => 30;
+
+    protected override Model BuildModel(ExperimentContext context)
+    {
+        _base = Backbones.Build(context.Options.Backbone);
+        int features = (int)_base.output_shape!.WithoutBatch().NumElements!.Value;
+        var mlp = CatsDogsModels.BottleneckMlp(features);
+        mlp.compile(optimizer: keras.optimizers.RMSprop(LearningRate), loss: "binary_crossentropy", metrics: ["accuracy"]);
+        return mlp;
+    }
+
+    protected override History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
+        int epochs, List<Callback> callbacks)
+    {
+        using var fTrain = Features(context, train.X, "training_data");
+        using var fVal = Features(context, validation.X, "validation_data");
+        return model.fit(fTrain, train.Y, batch_size: BatchSize, epochs: epochs, validation_data: (fVal, validation.Y),
+            verbose: context.Options.Verbose, callbacks: callbacks);
+    }
+
+    /// <summary>The flattened base features of <paramref name="images"/>, from the cache when this backbone, weights and data were seen before.</summary>
+    private Tensor Features(ExperimentContext context, Tensor images, string split)
+    {
+        var key = CacheKey(context.Options.Backbone, split, images);
+        var path = Path.Combine("runs", "feature-cache", key + ".f32");
+        if (File.Exists(path))
+        {
+            context.Out.WriteLine($"{split}: features from the cache {path}");
+            return FeatureFile.Read(path);
+        }
+        context.Out.WriteLine($"{split}: extracting {context.Options.Backbone} features of {images.Shape[0]} images");
+        using var raw = _base!.predict(images, batch_size: 32, verbose: context.Options.Verbose == 0 ? 0 : 1);
+        var flat = raw.Reshape(raw.Shape[0], -1);
+        FeatureFile.Write(path, flat);
+        return flat;
+    }
+
+    private string CacheKey(string backbone, string split, Tensor images)
+    {
+        // the model (its weights' checksum) and the data (the images' checksum) decide the features
+        using var scope = new TensorScope();
+        double weights = _base!.variables.Sum(v => v.Value.AsType(DType.Float64).Abs().Sum().Item());
+        double data = images.AsType(DType.Float64).Sum().Item();
+        var text = $"{backbone}|{weights:R}|{split}|{images.Shape[0]}|{data:R}";
+        return $"{backbone}-{split}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16]}";
+    }
+}
+
+/// <summary>§3.2: the frozen base inside the model with the MLP on top, on augmented images, RMSprop(2e-5), 100 × 100 steps.</summary>
+public sealed class CatsDogsVggAugment : CatsDogsExperiment
+{
+    private const double LearningRate = 2e-5;
+
+    public override string Name => "catsdogs-vgg-augment";
+    public override string Description => "Frozen pretrained base (--backbone) + MLP on augmented images, RMSprop(2e-5), 100 epochs x 100 steps";
+    public override string ArticleResult => "val acc 0.90 (VGG16)";
+    protected override int Epochs => 100;
+
+    protected override Model BuildModel(ExperimentContext context)
+    {
+        var convBase = Backbones.Build(context.Options.Backbone);
+        convBase.trainable = false;
+        var model = CatsDogsModels.OnBase(convBase);
+        model.compile(optimizer: keras.optimizers.RMSprop(LearningRate), loss: "binary_crossentropy", metrics: ["accuracy"]);
+        return model;
+    }
+
+    protected override History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
+        int epochs, List<Callback> callbacks) => FitAugmented(context, model, train, validation, epochs, callbacks);
+}
+
+/// <summary>§3.3: as §3.2 with the base trainable from block4_conv1 on (MobileNet: its last stride-2 block), RMSprop(1e-5).</summary>
+public sealed class CatsDogsFinetune : CatsDogsExperiment
+{
+    private const double LearningRate = 1e-5;
+
+    public override string Name => "catsdogs-finetune";
+    public override string Description => "Fine-tune the pretrained base from block4_conv1 (--backbone) + MLP, augmentation, RMSprop(1e-5), 100 x 100";
+    public override string ArticleResult => "val acc 0.96 (VGG16)";
+    protected override int Epochs => 100;
+
+    protected override Model BuildModel(ExperimentContext context)
+    {
+        var convBase = Backbones.Build(context.Options.Backbone);
+        CatsDogsModels.TrainableFrom(convBase, Backbones.FirstFineTuned(context.Options.Backbone));
+        var model = CatsDogsModels.OnBase(convBase);
+        model.compile(optimizer: keras.optimizers.RMSprop(LearningRate), loss: "binary_crossentropy", metrics: ["accuracy"]);
+        return model;
+    }
+
+    protected override History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
+        int epochs, List<Callback> callbacks) => FitAugmented(context, model, train, validation, epochs, callbacks);
+}
+
+/// <summary>A float32 matrix on disk (rows, columns, data), written atomically.</summary>
+internal static class FeatureFile
+{
+    public static void Write(string path, Tensor features)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var tmp = path + ".tmp-" + Environment.ProcessId;
+        using (var w = new BinaryWriter(File.Create(tmp)))
+        {
+            w.Write(features.Shape[0]);
+            w.Write(features.Shape[1]);
+            using var c = features.Contiguous();
+            foreach (var v in c.ToArray<float>()) w.Write(v);
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    public static Tensor Read(string path)
+    {
+        using var r = new BinaryReader(File.OpenRead(path));
+        long rows = r.ReadInt64(), cols = r.ReadInt64();
+        var data = new float[rows * cols];
+        for (long i = 0; i < data.Length; i++) data[i] = r.ReadSingle();
+        return Tensor.FromArray(data, rows, cols);
+    }
+}

@@ -28,6 +28,29 @@ list.SetAction(_ =>
 });
 root.Subcommands.Add(list);
 
+var runsArg = new Argument<string[]>("runs") { Description = "run folders (default: every folder under runs/)", Arity = ArgumentArity.ZeroOrMore };
+var compare = new Command("compare", "Compare runs side by side: accuracy, the article's number, time, images/s") { runsArg };
+compare.SetAction(parse =>
+{
+    var table = new Table().AddColumns(RunTable.Columns);
+    foreach (var r in RunTable.Load(parse.GetValue(runsArg) ?? [])) table.AddRow(RunTable.Cells(r).Select(Markup.Escape).ToArray());
+    AnsiConsole.Write(table);
+    return 0;
+});
+root.Subcommands.Add(compare);
+
+var reportOut = new Option<string>("--to") { Description = "the HTML file to write", DefaultValueFactory = _ => "runs/report.html" };
+var report = new Command("report", "Write one HTML page with the comparison table and every run's learning curves") { runsArg, reportOut };
+report.SetAction(parse =>
+{
+    var path = parse.GetValue(reportOut)!;
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    RunRecords.WriteAtomically(path, RunTable.Html(RunTable.Load(parse.GetValue(runsArg) ?? [])));
+    Console.WriteLine($"Report written to {path}");
+    return 0;
+});
+root.Subcommands.Add(report);
+
 foreach (var experiment in Catalog.All)
 {
     var cmd = new Command(experiment.Name, experiment.Description);

@@ -37,6 +37,8 @@ public static class Runner
         };
         RunRecords.WriteJson(Path.Combine(runDir, "config.json"), config);
         RunRecords.WriteAtomically(Path.Combine(runDir, "history.csv"), RunRecords.HistoryCsv(result.History));
+        if (result.History.Count > 0)
+            RunRecords.WriteAtomically(Path.Combine(runDir, "learning_curves.svg"), LearningCurves.Svg(result.History, experiment.Name));
         var metrics = new Dictionary<string, object>(result.Metrics.ToDictionary(kv => kv.Key, kv => (object)kv.Value))
         {
             ["wall_seconds"] = clock.Elapsed.TotalSeconds,

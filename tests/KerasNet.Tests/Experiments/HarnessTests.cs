@@ -1,0 +1,55 @@
+using System.Xml.Linq;
+using KerasNet.Experiments.Harness;
+
+namespace KerasNet.Tests.Experiments;
+
+public class HarnessTests
+{
+    private static readonly Dictionary<string, List<double>> History = new()
+    {
+        ["accuracy"] = [0.5, 0.7, 0.9],
+        ["val_accuracy"] = [0.55, 0.68, 0.7],
+        ["loss"] = [0.9, 0.5, 0.2],
+        ["val_loss"] = [0.8, 0.6, 0.65],
+    };
+
+    [Fact]
+    public void Learning_curves_are_valid_SVG_with_train_and_validation_lines_per_panel()
+    {
+        var svg = XDocument.Parse(LearningCurves.Svg(History, "catsdogs-baseline <test>"));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var lines = svg.Descendants(ns + "polyline").ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.All(lines, l => Assert.Equal(3, l.Attribute("points")!.Value.Split(' ').Length));
+        Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "Validation Accuracy");
+        Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "catsdogs-baseline <test>");
+    }
+
+    private static string Run(Fixtures.TempDir dir, string name, string? metrics, bool config = true)
+    {
+        var folder = Path.Combine(dir.Path, name);
+        Directory.CreateDirectory(folder);
+        if (config) File.WriteAllText(Path.Combine(folder, "config.json"), $"{{\"experiment\": \"{name}\", \"backbone\": \"mobilenet\", \"precision\": \"float32\", \"epochs\": 30}}");
+        if (metrics is not null) File.WriteAllText(Path.Combine(folder, "metrics.json"), metrics);
+        return folder;
+    }
+
+    [Fact]
+    public void Compare_reads_complete_incomplete_and_corrupt_runs_without_failing()
+    {
+        using var dir = new Fixtures.TempDir();
+        var done = Run(dir, "catsdogs-bottleneck", "{\"best_val_accuracy\": 0.93, \"final_val_accuracy\": 0.92, \"wall_seconds\": 73.2, \"train_images_per_second\": 1500.5, \"article\": \"val acc 0.88 (VGG16)\"}");
+        var running = Run(dir, "catsdogs-augment", metrics: null);
+        var corrupt = Run(dir, "catsdogs-dropout", "{\"best_val_accuracy\": 0.7");
+        var rows = RunTable.Load([done, running, corrupt]);
+        var cells = rows.Select(RunTable.Cells).ToList();
+        Assert.Equal(["catsdogs-bottleneck", "mobilenet", "float32", "30", "0.9300", "0.9200", "", "val acc 0.88 (VGG16)", "0:01:13", "1500", done], cells[0]);
+        Assert.Equal("incomplete", cells[1][8]);
+        Assert.False(rows[2].Complete);
+        File.WriteAllText(Path.Combine(done, "learning_curves.svg"), LearningCurves.Svg(History, "catsdogs-bottleneck"));
+        var html = RunTable.Html(rows);
+        Assert.Contains("<td>catsdogs-bottleneck</td>", html);
+        Assert.Contains("<svg", html);
+        Assert.Contains("incomplete", html);
+    }
+}

@@ -21,18 +21,30 @@ public abstract class CatsDogsExperiment : Experiment
     /// <summary>Builds and compiles the model.</summary>
     protected abstract Model BuildModel(ExperimentContext context);
 
-    /// <summary>Trains; the default is fit on arrays with the validation arrays, as the article's §2.</summary>
+    /// <summary>Whether training images go through the article's augmentation (§2.3 on) instead of plain arrays (§2.1-2.2).</summary>
+    protected virtual bool Augmented => false;
+
+    /// <summary>The article's compile for every cats-vs-dogs model: RMSprop, binary cross-entropy, accuracy.</summary>
+    protected static TModel Compiled<TModel>(TModel model, double learningRate = 0.001) where TModel : Model
+    {
+        model.compile(optimizer: keras.optimizers.RMSprop(learningRate), loss: "binary_crossentropy", metrics: ["accuracy"]);
+        return model;
+    }
+
+    /// <summary>Trains: fit on the arrays with the validation arrays (§2), or on augmented batches.</summary>
     protected virtual History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
         int epochs, List<Callback> callbacks) =>
-        model.fit(train.X, train.Y, batch_size: BatchSize, epochs: epochs, validation_data: (validation.X, validation.Y),
-            verbose: context.Options.Verbose, callbacks: callbacks, steps_per_epoch: context.Options.StepsPerEpoch);
+        Augmented
+            ? FitAugmented(context, model, train, validation, epochs, callbacks)
+            : model.fit(train.X, train.Y, batch_size: BatchSize, epochs: epochs, validation_data: (validation.X, validation.Y),
+                verbose: context.Options.Verbose, callbacks: callbacks, steps_per_epoch: context.Options.StepsPerEpoch);
 
     /// <summary>
     /// §2.3's protocol, shared by the augmenting experiments: training images through the article's
     /// ImageDataGenerator (zoom 0.3, rotation 50, shifts 0.2, shear 0.2, horizontal flip), validation only
     /// rescaled, 100 steps of 30 per epoch, 50 validation steps of 20.
     /// </summary>
-    protected static History FitAugmented(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
+    private static History FitAugmented(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
         int epochs, List<Callback> callbacks)
     {
         const int StepsPerEpoch = 100, ValidationSteps = 50;
@@ -89,12 +101,7 @@ public sealed class CatsDogsBaseline : CatsDogsExperiment
     public override string ArticleResult => "val acc 0.72 (overfits after ~3 epochs)";
     protected override int Epochs => 30;
 
-    protected override Model BuildModel(ExperimentContext context)
-    {
-        var model = CatsDogsModels.Baseline();
-        model.compile(optimizer: keras.optimizers.RMSprop(), loss: "binary_crossentropy", metrics: ["accuracy"]);
-        return model;
-    }
+    protected override Model BuildModel(ExperimentContext context) => Compiled(CatsDogsModels.Baseline());
 }
 
 /// <summary>§2.2: four conv blocks and dropout 0.3 after each dense layer, RMSprop(), 30 epochs.</summary>
@@ -105,12 +112,7 @@ public sealed class CatsDogsDropout : CatsDogsExperiment
     public override string ArticleResult => "overfits later than the baseline (no figure recorded here)";
     protected override int Epochs => 30;
 
-    protected override Model BuildModel(ExperimentContext context)
-    {
-        var model = CatsDogsModels.Dropout();
-        model.compile(optimizer: keras.optimizers.RMSprop(), loss: "binary_crossentropy", metrics: ["accuracy"]);
-        return model;
-    }
+    protected override Model BuildModel(ExperimentContext context) => Compiled(CatsDogsModels.Dropout());
 }
 
 /// <summary>§2.3: the dropout CNN on augmented images, RMSprop(1e-4), 100 epochs × 100 steps, validation 50 steps.</summary>
@@ -123,13 +125,7 @@ public sealed class CatsDogsAugment : CatsDogsExperiment
     public override string ArticleResult => "val acc 0.82";
     protected override int Epochs => 100;
 
-    protected override Model BuildModel(ExperimentContext context)
-    {
-        var model = CatsDogsModels.Dropout();
-        model.compile(optimizer: keras.optimizers.RMSprop(LearningRate), loss: "binary_crossentropy", metrics: ["accuracy"]);
-        return model;
-    }
+    protected override bool Augmented => true;
 
-    protected override History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
-        int epochs, List<Callback> callbacks) => FitAugmented(context, model, train, validation, epochs, callbacks);
+    protected override Model BuildModel(ExperimentContext context) => Compiled(CatsDogsModels.Dropout(), LearningRate);
 }

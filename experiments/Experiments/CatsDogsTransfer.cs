@@ -26,9 +26,7 @@ public sealed class CatsDogsBottleneck : CatsDogsExperiment
     {
         _base = Backbones.Build(context.Options.Backbone);
         int features = (int)_base.output_shape!.WithoutBatch().NumElements!.Value;
-        var mlp = CatsDogsModels.BottleneckMlp(features);
-        mlp.compile(optimizer: keras.optimizers.RMSprop(LearningRate), loss: "binary_crossentropy", metrics: ["accuracy"]);
-        return mlp;
+        return Compiled(CatsDogsModels.BottleneckMlp(features), LearningRate);
     }
 
     protected override History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
@@ -82,13 +80,10 @@ public sealed class CatsDogsVggAugment : CatsDogsExperiment
     {
         var convBase = Backbones.Build(context.Options.Backbone);
         convBase.trainable = false;
-        var model = CatsDogsModels.OnBase(convBase);
-        model.compile(optimizer: keras.optimizers.RMSprop(LearningRate), loss: "binary_crossentropy", metrics: ["accuracy"]);
-        return model;
+        return Compiled(CatsDogsModels.OnBase(convBase), LearningRate);
     }
 
-    protected override History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
-        int epochs, List<Callback> callbacks) => FitAugmented(context, model, train, validation, epochs, callbacks);
+    protected override bool Augmented => true;
 }
 
 /// <summary>§3.3: as §3.2 with the base trainable from block4_conv1 on (MobileNet: its last stride-2 block), RMSprop(1e-5).</summary>
@@ -105,13 +100,10 @@ public sealed class CatsDogsFinetune : CatsDogsExperiment
     {
         var convBase = Backbones.Build(context.Options.Backbone);
         CatsDogsModels.TrainableFrom(convBase, Backbones.FirstFineTuned(context.Options.Backbone));
-        var model = CatsDogsModels.OnBase(convBase);
-        model.compile(optimizer: keras.optimizers.RMSprop(LearningRate), loss: "binary_crossentropy", metrics: ["accuracy"]);
-        return model;
+        return Compiled(CatsDogsModels.OnBase(convBase), LearningRate);
     }
 
-    protected override History Train(ExperimentContext context, Model model, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) validation,
-        int epochs, List<Callback> callbacks) => FitAugmented(context, model, train, validation, epochs, callbacks);
+    protected override bool Augmented => true;
 }
 
 /// <summary>A float32 matrix on disk (rows, columns, data), written atomically.</summary>

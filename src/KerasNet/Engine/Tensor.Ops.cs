@@ -152,13 +152,6 @@ public sealed partial class Tensor
 
     public Tensor OneHot(long numClasses) => Wrap(NativeMethods.knt_one_hot(Handle, numClasses), "one_hot", this);
 
-    public bool AllFinite()
-    {
-        int r = NativeMethods.knt_all_finite(Handle);
-        if (r < 0) throw Failure("isfinite", this);
-        return r == 1;
-    }
-
     // ---- in-place updates (optimizers and variable assignment; call with gradients disabled)
 
     internal void AddInPlace(Tensor other, double alpha = 1) =>

@@ -40,7 +40,6 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern IntPtr knt_to_dtype(TensorHandle t, int dtype);
     [DllImport(Lib)] internal static extern IntPtr knt_clone(TensorHandle t);
     [DllImport(Lib)] internal static extern IntPtr knt_detach(TensorHandle t);
-    [DllImport(Lib)] internal static extern IntPtr knt_alias(TensorHandle t);
     [DllImport(Lib)] internal static extern int knt_set_requires_grad(TensorHandle t, int flag);
     [DllImport(Lib)] internal static extern int knt_requires_grad(TensorHandle t);
 
@@ -63,7 +62,6 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int knt_inplace_scalar(int op, TensorHandle self, double value);
     [DllImport(Lib)] internal static extern int knt_addcmul_(TensorHandle self, TensorHandle t1, TensorHandle t2, double value);
     [DllImport(Lib)] internal static extern int knt_addcdiv_(TensorHandle self, TensorHandle t1, TensorHandle t2, double value);
-    [DllImport(Lib)] internal static extern int knt_all_finite(TensorHandle a);
 
     // nn.cpp
     [DllImport(Lib)] internal static extern IntPtr knt_conv2d(TensorHandle x, TensorHandle kernel, IntPtr bias,

@@ -55,7 +55,6 @@ KNT_API int knt_item(knt_tensor t, double* out);
 KNT_API knt_tensor knt_to_dtype(knt_tensor t, int dtype);
 KNT_API knt_tensor knt_clone(knt_tensor t);
 KNT_API knt_tensor knt_detach(knt_tensor t);
-KNT_API knt_tensor knt_alias(knt_tensor t);  // a second handle to the same tensor
 KNT_API int knt_set_requires_grad(knt_tensor t, int flag);
 KNT_API int knt_requires_grad(knt_tensor t);
 
@@ -78,7 +77,6 @@ KNT_API int knt_inplace(int op, knt_tensor self, knt_tensor other, double alpha)
 KNT_API int knt_inplace_scalar(int op, knt_tensor self, double s);
 KNT_API int knt_addcmul_(knt_tensor self, knt_tensor t1, knt_tensor t2, double value);
 KNT_API int knt_addcdiv_(knt_tensor self, knt_tensor t1, knt_tensor t2, double value);
-KNT_API int knt_all_finite(knt_tensor a);
 
 // ---- nn.cpp: layers' kernels, NHWC in and out
 KNT_API knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, const int64_t* strides,

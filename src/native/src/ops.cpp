@@ -185,8 +185,4 @@ int knt_addcdiv_(knt_tensor self, knt_tensor t1, knt_tensor t2, double value) {
   })
 }
 
-int knt_all_finite(knt_tensor a) {
-  KNT_GUARD(-1, { return at::isfinite(T(a)).all().item<bool>() ? 1 : 0; })
-}
-
 }  // extern "C"

@@ -130,10 +130,6 @@ knt_tensor knt_detach(knt_tensor t) {
   KNT_GUARD(nullptr, { return wrap(T(t).detach()); })
 }
 
-knt_tensor knt_alias(knt_tensor t) {
-  KNT_GUARD(nullptr, { return wrap(T(t)); })
-}
-
 int knt_set_requires_grad(knt_tensor t, int flag) {
   KNT_GUARD(-1, {
     T(t).requires_grad_(flag != 0);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KerasNet.Experiments.Experiments;
 using KerasNet.Experiments.Harness;
 using Spectre.Console;
 
@@ -54,6 +55,7 @@ root.Subcommands.Add(report);
 foreach (var experiment in Catalog.All)
 {
     var cmd = new Command(experiment.Name, experiment.Description);
+    if (experiment is CatsDogsEvaluate) cmd.Arguments.Add(runsArg);
     cmd.SetAction(parse => RunReportingErrors(experiment, new ExperimentOptions
     {
         DataDir = parse.GetValue(dataDir),
@@ -65,6 +67,7 @@ foreach (var experiment in Catalog.All)
         Verbose = parse.GetValue(verbose),
         Precision = parse.GetValue(precision)!,
         Backbone = parse.GetValue(backbone)!,
+        Runs = experiment is CatsDogsEvaluate ? parse.GetValue(runsArg) ?? [] : [],
     }));
     root.Subcommands.Add(cmd);
 }

@@ -20,7 +20,7 @@ public static class CatsDogsData
     {
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException(
-                $"No folder '{folder}'. Point --data-dir at a folder with training_data/ and validation_data/ (catsdogs-prepare makes them from Kaggle's train/).");
+                $"No folder '{folder}'. Point --data-dir at a folder with training_data/, validation_data/ and test_data/ (catsdogs-prepare makes them from Kaggle's train/).");
         var files = Directory.GetFiles(folder, "*.jpg").Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new FileNotFoundException($"No .jpg images in '{folder}'.");
         return files;

@@ -21,6 +21,16 @@ public abstract class CatsDogsExperiment : Experiment
     /// <summary>Builds and compiles the model.</summary>
     protected abstract Model BuildModel(ExperimentContext context);
 
+    /// <summary>The model this experiment trains, built and compiled as for training; catsdogs-evaluate loads a run's best weights into it.</summary>
+    internal Model BuildForEvaluation(ExperimentContext context) => BuildModel(context);
+
+    /// <summary>
+    /// The dog probability (class 1) of each image ((N, 150, 150, 3) in [0, 1]) under <paramref name="model"/>,
+    /// with a progress bar. Experiments whose model does not take images override it.
+    /// </summary>
+    internal virtual Tensor PredictImages(ExperimentContext context, Model model, Tensor images) =>
+        model.predict(images, batch_size: BatchSize, verbose: context.Options.Verbose == 0 ? 0 : 1);
+
     /// <summary>Whether training images go through the article's augmentation (§2.3 on) instead of plain arrays (§2.1-2.2).</summary>
     protected virtual bool Augmented => false;
 

@@ -38,6 +38,13 @@ public sealed class CatsDogsBottleneck : CatsDogsExperiment
             verbose: context.Options.Verbose, callbacks: callbacks);
     }
 
+    /// <summary>The MLP sees features: images go through the base first (cached like the training features).</summary>
+    internal override Tensor PredictImages(ExperimentContext context, Model model, Tensor images)
+    {
+        using var features = Features(context, images, "test_data");
+        return model.predict(features, batch_size: BatchSize);
+    }
+
     /// <summary>The flattened base features of <paramref name="images"/>, from the cache when this backbone, weights and data were seen before.</summary>
     private Tensor Features(ExperimentContext context, Tensor images, string split)
     {

@@ -15,5 +15,6 @@ public static class Catalog
         new CatsDogsBottleneck(),
         new CatsDogsVggAugment(),
         new CatsDogsFinetune(),
+        new CatsDogsEvaluate(),
     ];
 }

@@ -33,6 +33,9 @@ public sealed record ExperimentOptions
     /// <summary>The pretrained network of the transfer-learning experiments: "vgg16" or "mobilenet" (α 0.25).</summary>
     public string Backbone { get; init; } = "vgg16";
 
+    /// <summary>Run folders an evaluation reads (catsdogs-evaluate); empty means every finished run under runs/.</summary>
+    public IReadOnlyList<string> Runs { get; init; } = [];
+
     /// <summary>The Keras dtype policy: "float32" or "mixed_bfloat16".</summary>
     public string Precision { get; init; } = "float32";
 }

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KerasNet.Experiments.Harness;
+using static KerasNet.KerasApi;
+
+namespace KerasNet.Experiments.Experiments;
+
+/// <summary>
+/// §4: every trained cats-vs-dogs model on the held-out test_data. Each run folder's model is rebuilt
+/// as its experiment built it (same backbone and precision), its best_weights.h5 loaded, and the test
+/// images classified (dog when p &gt; 0.5). Per model this writes the confusion matrix (CSV and SVG) and
+/// the classification report (precision, recall, F1 per class) into the evaluation's run folder, and
+/// adds test_accuracy to the evaluated run's metrics.json so <c>compare</c> shows it.
+/// </summary>
+public sealed class CatsDogsEvaluate : Experiment
+{
+    public static readonly string[] ClassNames = ["cat", "dog"];
+
+    public override string Name => "catsdogs-evaluate";
+    public override string Description => "Each trained cats-vs-dogs run (default: all under runs/) on test_data: accuracy, precision/recall/F1 per class, confusion matrix";
+    public override string ArticleResult => "§4: test accuracy per model";
+
+    public override ExperimentResult Run(ExperimentContext context)
+    {
+        var o = context.Options;
+        var runs = (o.Runs.Count > 0 ? o.Runs.ToList() : FinishedRuns("runs")).Select(Path.GetFullPath).ToList();
+        if (runs.Count == 0)
+            throw new ArgumentException("No trained cats-vs-dogs runs to evaluate: no folder under runs/ has config.json and best_weights.h5. Train one first, or name run folders.");
+        var plan = runs.Select(r => (Folder: r, Config: ReadRun(r))).ToList();  // every folder checked before minutes of work
+        var testDir = Path.Combine(CatsDogsData.Root(o), "test_data");
+        var (xTest, yTest, _) = CatsDogsData.Load(testDir, context.Out);
+        var truth = yTest.ToArray<float>().Select(v => (int)v).ToList();
+
+        var result = new ExperimentResult();
+        var summary = new JsonArray();
+        var policy = keras.mixed_precision.global_policy().name;
+        try
+        {
+            foreach (var (folder, config) in plan)
+            {
+                var label = Path.GetFileName(folder);
+                context.Out.WriteLine($"\n{label}: {config.Experiment} (backbone {config.Backbone}, {config.Precision})");
+                keras.mixed_precision.set_global_policy(config.Precision);
+                var runContext = new ExperimentContext(o with { Backbone = config.Backbone, Precision = config.Precision }, folder, context.Out);
+                var model = config.Owner.BuildForEvaluation(runContext);
+                model.load_weights(Path.Combine(folder, "best_weights.h5"));
+                using var probabilities = config.Owner.PredictImages(runContext, model, xTest);
+                var predicted = probabilities.ToArray<float>().Select(p => p > 0.5f ? 1 : 0).ToList();
+                var report = new ClassificationReport(truth, predicted, ClassNames);
+
+                context.Out.WriteLine(report.Text());
+                context.Out.WriteLine("confusion matrix (rows true, columns predicted):");
+                context.Out.WriteLine(report.MatrixCsv());
+                RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, label + ".classification_report.txt"), report.Text());
+                RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, label + ".confusion_matrix.csv"), report.MatrixCsv());
+                RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, label + ".confusion_matrix.svg"),
+                    report.MatrixSvg($"{config.Experiment} ({config.Backbone}) on {xTest.Shape[0]} test images"));
+                RecordInRun(folder, report);
+
+                result.Metrics[label + ".test_accuracy"] = report.Accuracy;
+                var entry = new JsonObject
+                {
+                    ["run"] = folder,
+                    ["experiment"] = config.Experiment,
+                    ["backbone"] = config.Backbone,
+                    ["test_images"] = report.Total,
+                    ["accuracy"] = report.Accuracy,
+                    ["confusion_matrix"] = new JsonArray(Enumerable.Range(0, ClassNames.Length)
+                        .Select(i => (JsonNode)new JsonArray(Enumerable.Range(0, ClassNames.Length).Select(j => (JsonNode)report.Matrix[i, j]).ToArray())).ToArray()),
+                };
+                foreach (var c in report.PerClass)
+                    entry[c.Name] = new JsonObject { ["precision"] = c.Precision, ["recall"] = c.Recall, ["f1"] = c.F1, ["support"] = c.Support };
+                summary.Add(entry);
+                RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, "evaluation.json"),
+                    summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }
+        }
+        finally
+        {
+            keras.mixed_precision.set_global_policy(policy);
+        }
+        context.Config["test_data"] = Path.GetFullPath(testDir);
+        context.Config["runs"] = runs;
+        return result;
+    }
+
+    /// <summary>The run folders under <paramref name="root"/> that hold a finished cats-vs-dogs training run (config.json and best_weights.h5).</summary>
+    public static List<string> FinishedRuns(string root) =>
+        !Directory.Exists(root) ? [] :
+        Directory.GetDirectories(root).Order(StringComparer.Ordinal)
+            .Where(d => File.Exists(Path.Combine(d, "best_weights.h5")) && File.Exists(Path.Combine(d, "config.json")))
+            .Where(d => TryExperiment(d) is CatsDogsExperiment)
+            .ToList();
+
+    private sealed record RunConfig(string Experiment, string Backbone, string Precision, CatsDogsExperiment Owner);
+
+    private static RunConfig ReadRun(string folder)
+    {
+        var configPath = Path.Combine(folder, "config.json");
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"{folder}: not a run folder (no config.json).", configPath);
+        if (!File.Exists(Path.Combine(folder, "best_weights.h5")))
+            throw new FileNotFoundException($"{folder}: no best_weights.h5 (did the run finish an epoch with validation?).");
+        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+        string S(string key, string fallback) => doc.RootElement.TryGetProperty(key, out var v) ? v.GetString() ?? fallback : fallback;
+        var name = S("experiment", "");
+        var owner = Catalog.All.FirstOrDefault(e => e.Name == name) as CatsDogsExperiment
+                    ?? throw new ArgumentException($"{folder}: experiment '{name}' is not a cats-vs-dogs training experiment.");
+        return new RunConfig(name, S("backbone", "vgg16"), S("precision", "float32"), owner);
+    }
+
+    private static Experiment? TryExperiment(string folder)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
+            var name = doc.RootElement.TryGetProperty("experiment", out var v) ? v.GetString() : null;
+            return Catalog.All.FirstOrDefault(e => e.Name == name);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Adds the test figures to the evaluated run's metrics.json (atomically), for compare and report.</summary>
+    private static void RecordInRun(string folder, ClassificationReport report)
+    {
+        var path = Path.Combine(folder, "metrics.json");
+        JsonObject metrics;
+        try
+        {
+            metrics = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject() : new JsonObject();
+        }
+        catch (JsonException)
+        {
+            metrics = new JsonObject();
+        }
+        metrics["test_accuracy"] = report.Accuracy;
+        metrics["test_f1_macro"] = report.MacroAverage.F1;
+        metrics["test_images"] = report.Total;
+        RunRecords.WriteAtomically(path, metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}

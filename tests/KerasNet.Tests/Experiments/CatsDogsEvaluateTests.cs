@@ -1,0 +1,106 @@
+using System.Text.Json;
+using KerasNet.Engine;
+using KerasNet.Experiments.Experiments;
+using KerasNet.Experiments.Harness;
+using KerasNet.Keras;
+using static KerasNet.KerasApi;
+
+namespace KerasNet.Tests.Experiments;
+
+public class CatsDogsEvaluateTests
+{
+    /// <summary>Tiny Kaggle-named images: cats dark, dogs bright, with noise.</summary>
+    private static void WriteImages(string folder, int perClass, int seed)
+    {
+        Directory.CreateDirectory(folder);
+        var rng = new Random(seed);
+        for (int i = 0; i < perClass; i++)
+            foreach (var (name, level) in new[] { ("cat", 60.0), ("dog", 190.0) })
+            {
+                var pixels = Enumerable.Range(0, 32 * 32 * 3).Select(_ => (float)(level + rng.Next(-40, 40))).ToArray();
+                using var img = Tensor.FromArray(pixels, 32, 32, 3);
+                keras.utils.save_img(Path.Combine(folder, $"{name}.{seed * 100 + i}.jpg"), img);
+            }
+    }
+
+    [Fact]
+    public void Evaluate_rebuilds_a_run_loads_its_best_weights_and_reports_what_the_model_predicts()
+    {
+        using var dir = new Fixtures.TempDir();
+        var data = Path.Combine(dir.Path, "data");
+        WriteImages(Path.Combine(data, "training_data"), 4, 1);
+        WriteImages(Path.Combine(data, "validation_data"), 3, 2);
+        WriteImages(Path.Combine(data, "test_data"), 5, 3);
+        var run = Path.Combine(dir.Path, "runs", "dropout");
+        var evalRun = Path.Combine(dir.Path, "runs", "eval");
+        var previousDataDir = KerasConfig.DataDir;
+        try
+        {
+            var quiet = new StringWriter();
+            Assert.Equal(0, Runner.Run(new CatsDogsDropout(), new ExperimentOptions { DataDir = data, Epochs = 2, Output = run, Verbose = 0 }, quiet));
+            Assert.True(File.Exists(Path.Combine(run, "best_weights.h5")));
+            Assert.Equal([Path.Combine(dir.Path, "runs", "dropout")], CatsDogsEvaluate.FinishedRuns(Path.Combine(dir.Path, "runs")));
+
+            Assert.Equal(0, Runner.Run(new CatsDogsEvaluate(), new ExperimentOptions { DataDir = data, Output = evalRun, Verbose = 0, Runs = [run] }, quiet));
+
+            // the same model and weights, predicted directly, give the recorded matrix
+            var model = CatsDogsModels.Dropout();
+            model.load_weights(Path.Combine(run, "best_weights.h5"));
+            var (x, y, _) = CatsDogsData.Load(Path.Combine(data, "test_data"), TextWriter.Null);
+            using var p = model.predict(x);
+            var pred = p.ToArray<float>().Select(v => v > 0.5f ? 1 : 0).ToArray();
+            var truth = y.ToArray<float>().Select(v => (int)v).ToArray();
+            var expected = new long[2, 2];
+            for (int i = 0; i < pred.Length; i++) expected[truth[i], pred[i]]++;
+            x.Dispose();
+            y.Dispose();
+
+            using var evaluation = JsonDocument.Parse(File.ReadAllText(Path.Combine(evalRun, "evaluation.json")));
+            var entry = evaluation.RootElement[0];
+            Assert.Equal("catsdogs-dropout", entry.GetProperty("experiment").GetString());
+            Assert.Equal(10, entry.GetProperty("test_images").GetInt32());
+            var m = entry.GetProperty("confusion_matrix");
+            for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++)
+                Assert.Equal(expected[i, j], m[i][j].GetInt64());
+            double accuracy = (expected[0, 0] + expected[1, 1]) / 10.0;
+            Assert.Equal(accuracy, entry.GetProperty("accuracy").GetDouble(), 12);
+            Assert.True(File.Exists(Path.Combine(evalRun, "dropout.confusion_matrix.svg")));
+            Assert.StartsWith("true\\predicted,cat,dog\n", File.ReadAllText(Path.Combine(evalRun, "dropout.confusion_matrix.csv")));
+            Assert.Contains("f1-score", File.ReadAllText(Path.Combine(evalRun, "dropout.classification_report.txt")));
+            // compare now shows the run's test accuracy
+            Assert.Equal(accuracy, RunTable.LoadOne(run).TestAcc!.Value, 12);
+
+            // no test split: the message names the folder and how to make it
+            Directory.Delete(Path.Combine(data, "test_data"), recursive: true);
+            var missing = Assert.Throws<DirectoryNotFoundException>(() => Runner.Run(new CatsDogsEvaluate(),
+                new ExperimentOptions { DataDir = data, Output = evalRun, Verbose = 0, Runs = [run] }, quiet));
+            Assert.Contains(Path.Combine(data, "test_data"), missing.Message);
+            Assert.Contains("catsdogs-prepare", missing.Message);
+        }
+        finally
+        {
+            KerasConfig.DataDir = previousDataDir;
+        }
+    }
+
+    [Fact]
+    public void Evaluate_names_the_folder_that_is_not_a_run()
+    {
+        using var dir = new Fixtures.TempDir();
+        var previousDataDir = KerasConfig.DataDir;
+        try
+        {
+            var notRun = Path.Combine(dir.Path, "empty");
+            Directory.CreateDirectory(notRun);
+            var e = Assert.Throws<FileNotFoundException>(() => Runner.Run(new CatsDogsEvaluate(),
+                new ExperimentOptions { DataDir = dir.Path, Output = Path.Combine(dir.Path, "eval"), Verbose = 0, Runs = [notRun] }, TextWriter.Null));
+            Assert.Contains(notRun, e.Message);
+            Assert.Contains("config.json", e.Message);
+        }
+        finally
+        {
+            KerasConfig.DataDir = previousDataDir;
+        }
+    }
+}

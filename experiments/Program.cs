@@ -16,8 +16,12 @@ precision.AcceptOnlyFromAmong("float32", "mixed_bfloat16");
 var backbone = new Option<string>("--backbone") { Description = "vgg16 or mobilenet (α 0.25) for the pretrained experiments", DefaultValueFactory = _ => "vgg16", Recursive = true };
 backbone.AcceptOnlyFromAmong("vgg16", "mobilenet");
 
+var replicas = new Option<int?>("--replicas") { Description = "Train under MirroredStrategy with N logical CPU replicas (fashion-mnist, oct-retina)", Recursive = true };
+var workers = new Option<int?>("--workers") { Description = "Launch N worker processes on 127.0.0.1 under MultiWorkerMirroredStrategy", Recursive = true };
+var multiWorker = new Option<bool>("--multi-worker") { Description = "Be one worker of the cluster in $TF_CONFIG (MultiWorkerMirroredStrategy)", Recursive = true };
+
 var root = new RootCommand("KerasNetTransfer experiments: the Keras transfer-learning articles, reproduced in C#.");
-foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone }) root.Options.Add(o);
+foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone, replicas, workers, multiWorker }) root.Options.Add(o);
 
 var list = new Command("list", "List every experiment with the article's number.");
 list.SetAction(_ =>
@@ -67,6 +71,9 @@ foreach (var experiment in Catalog.All)
         Verbose = parse.GetValue(verbose),
         Precision = parse.GetValue(precision)!,
         Backbone = parse.GetValue(backbone)!,
+        Replicas = parse.GetValue(replicas),
+        Workers = parse.GetValue(workers),
+        MultiWorker = parse.GetValue(multiWorker),
         Runs = experiment is CatsDogsEvaluate ? parse.GetValue(runsArg) ?? [] : [],
     }));
     root.Subcommands.Add(cmd);

@@ -15,6 +15,9 @@ public abstract class Experiment
     /// <summary>What the article reports, for side-by-side comparison (e.g. "test acc 0.90").</summary>
     public abstract string ArticleResult { get; }
 
+    /// <summary>Whether the experiment trains under a tf.distribute strategy (--replicas, --workers).</summary>
+    public virtual bool SupportsDistribution => false;
+
     /// <summary>Runs the experiment and returns its final metrics; prints as the article does.</summary>
     public abstract ExperimentResult Run(ExperimentContext context);
 }
@@ -36,13 +39,34 @@ public sealed record ExperimentOptions
     /// <summary>Run folders an evaluation reads (catsdogs-evaluate); empty means every finished run under runs/.</summary>
     public IReadOnlyList<string> Runs { get; init; } = [];
 
+    /// <summary>--replicas: train under MirroredStrategy with this many logical CPU replicas.</summary>
+    public int? Replicas { get; init; }
+
+    /// <summary>--workers: launch this many worker processes on 127.0.0.1 under MultiWorkerMirroredStrategy.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>--multi-worker: this process is one worker of the cluster described by $TF_CONFIG.</summary>
+    public bool MultiWorker { get; init; }
+
     /// <summary>The Keras dtype policy: "float32" or "mixed_bfloat16".</summary>
     public string Precision { get; init; } = "float32";
 }
 
 /// <summary>What an experiment gets to run with.</summary>
-public sealed class ExperimentContext(ExperimentOptions options, string runDirectory, TextWriter output)
+public sealed class ExperimentContext(ExperimentOptions options, string runDirectory, TextWriter output,
+    KerasNet.TF.Distribute.Strategy? strategy = null)
 {
+    /// <summary>The distribution strategy to train under (--replicas, --multi-worker), or null for plain training.</summary>
+    public KerasNet.TF.Distribute.Strategy? Strategy { get; } = strategy;
+
+    /// <summary>How the strategy's replicas read in the article's line ("2 CPU replicas", "2 workers").</summary>
+    public string ReplicaDescription => Strategy switch
+    {
+        KerasNet.TF.Distribute.MultiWorkerMirroredStrategy m => $"{m.WorkerCount} workers",
+        { } s => $"{s.num_replicas_in_sync} CPU replica(s)",
+        null => "1 CPU replica(s)",
+    };
+
     public ExperimentOptions Options { get; } = options;
 
     /// <summary>The folder this run writes its records into.</summary>

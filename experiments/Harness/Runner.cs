@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using KerasNet.Engine;
 using KerasNet.Keras;
+using KerasNet.TF.Distribute;
 
 namespace KerasNet.Experiments.Harness;
 
@@ -9,6 +10,12 @@ public static class Runner
 {
     public static int Run(Experiment experiment, ExperimentOptions options, TextWriter output)
     {
+        bool distributed = options.Replicas is not null || options.Workers is not null || options.MultiWorker;
+        if (distributed && !experiment.SupportsDistribution)
+            throw new ArgumentException($"{experiment.Name} does not train under a distribution strategy (--replicas, --workers); fashion-mnist and oct-retina do.");
+        if (options.Workers is { } w && !options.MultiWorker)
+            return WorkerLauncher.Run(experiment, options, output);
+
         if (options.Threads is { } t) Runtime.NumThreads = t;
         if (options.DataDir is { } d) KerasConfig.DataDir = d;
         KerasApi.keras.utils.set_random_seed(options.Seed);
@@ -17,11 +24,14 @@ public static class Runner
         // --output names the run folder itself, so a killed run started again with it resumes from its backup
         var runDir = options.Output ?? Path.Combine("runs", $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(runDir);
-        var context = new ExperimentContext(options, runDir, output);
+        using var strategy = CreateStrategy(options);
+        var context = new ExperimentContext(options, runDir, output, strategy?.Strategy);
 
         var clock = Stopwatch.StartNew();
         var result = experiment.Run(context);
         clock.Stop();
+        if (context.Strategy is { IsChief: false })
+            return 0;  // worker 0 writes the run's records
 
         var config = new Dictionary<string, object>(context.Config)
         {
@@ -35,6 +45,12 @@ public static class Runner
             ["engine"] = Runtime.BuildInfo.Split('\n')[0],
             ["blas"] = Runtime.LoadedBlas(),
         };
+        if (context.Strategy is { } s)
+        {
+            config["strategy"] = s.GetType().Name;
+            config["replicas"] = s.num_replicas_in_sync;
+            config["workers"] = s.WorkerCount;
+        }
         RunRecords.WriteJson(Path.Combine(runDir, "config.json"), config);
         RunRecords.WriteAtomically(Path.Combine(runDir, "history.csv"), RunRecords.HistoryCsv(result.History));
         if (result.History.Count > 0)
@@ -47,5 +63,20 @@ public static class Runner
         RunRecords.WriteJson(Path.Combine(runDir, "metrics.json"), metrics);
         output.WriteLine($"Run recorded in {runDir}");
         return 0;
+    }
+
+    /// <summary>The strategy the options ask for; disposing it leaves the worker group.</summary>
+    private static StrategyHolder? CreateStrategy(ExperimentOptions o)
+    {
+        if (o.MultiWorker) return new StrategyHolder(new MultiWorkerMirroredStrategy());
+        if (o.Replicas is { } n) return new StrategyHolder(MirroredStrategy.OnCpuReplicas(n));
+        return null;
+    }
+
+    private sealed class StrategyHolder(Strategy strategy) : IDisposable
+    {
+        public Strategy Strategy { get; } = strategy;
+
+        public void Dispose() => (Strategy as IDisposable)?.Dispose();
     }
 }

@@ -62,11 +62,20 @@ public static class Runtime
     /// per-thread setting), then restores the thread: input-pipeline workers use it so that n workers
     /// occupy n cores, not n × cores threads, without slowing whatever runs on that pool thread later.
     /// </summary>
-    public static T SingleThreaded<T>(Func<T> work)
+    public static T SingleThreaded<T>(Func<T> work) => WithThreadLocalThreads(1, work);
+
+    /// <summary>Runs <paramref name="work"/> with kernels issued from this thread using <paramref name="threads"/> threads (a replica's share of the cores).</summary>
+    public static void WithThreadLocalThreads(int threads, Action work) => WithThreadLocalThreads(threads, () =>
+    {
+        work();
+        return 0;
+    });
+
+    private static T WithThreadLocalThreads<T>(int threads, Func<T> work)
     {
         EnsureInitialized();
         int previous = NativeMethods.knt_get_num_threads();
-        NativeMethods.knt_set_thread_local_threads(1);
+        NativeMethods.knt_set_thread_local_threads(threads);
         try
         {
             return work();

@@ -108,5 +108,13 @@ internal static unsafe class NativeMethods
     // autograd.cpp
     [DllImport(Lib)] internal static extern int knt_grad(TensorHandle loss, IntPtr* inputs, int n, IntPtr* gradsOut);
 
+    // distributed.cpp
+    [DllImport(Lib)] internal static extern IntPtr knt_group_create([MarshalAs(UnmanagedType.LPUTF8Str)] string storeHost, int storePort,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string localHost, int rank, int size, int timeoutMs);
+    [DllImport(Lib)] internal static extern int knt_group_allreduce_sum(ProcessGroupHandle g, IntPtr* tensors, int n);
+    [DllImport(Lib)] internal static extern int knt_group_broadcast(ProcessGroupHandle g, IntPtr* tensors, int n, int root);
+    [DllImport(Lib)] internal static extern int knt_group_barrier(ProcessGroupHandle g);
+    [DllImport(Lib)] internal static extern void knt_group_free(IntPtr g);
+
     internal static string LastError() => Marshal.PtrToStringUTF8(knt_last_error()) ?? "unknown native error";
 }

@@ -24,6 +24,7 @@ public sealed class TF
     public ImageApi image { get; } = new();
     public LookupApi lookup { get; } = new();
     public StringsApi strings { get; } = new();
+    public Distribute.DistributeApi distribute { get; } = new();
 
     public DType float32 => DType.Float32;
     public DType uint8 => DType.UInt8;

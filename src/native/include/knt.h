@@ -130,6 +130,17 @@ KNT_API int knt_h5_write_f32(int64_t file, const char* path, const float* data, 
 // Gradients of a scalar `loss` with respect to `inputs`; unused inputs get zeros. Returns 0 or -1.
 KNT_API int knt_grad(knt_tensor loss, const knt_tensor* inputs, int n, knt_tensor* grads_out);
 
+// ---- distributed.cpp (c10d: TCPStore rendezvous, ProcessGroupGloo collectives)
+typedef struct knt_group_s* knt_group;
+// Joins a group of `size` processes: rank 0 hosts the store at store_host:store_port; Gloo binds to
+// local_host. Collectives fail (not hang) when a peer dies, and after timeout_ms at most.
+KNT_API knt_group knt_group_create(const char* store_host, int store_port, const char* local_host, int rank, int size,
+                                   int timeout_ms);
+KNT_API int knt_group_allreduce_sum(knt_group g, const knt_tensor* tensors, int n);  // in place, float32
+KNT_API int knt_group_broadcast(knt_group g, const knt_tensor* tensors, int n, int root);  // in place
+KNT_API int knt_group_barrier(knt_group g);
+KNT_API void knt_group_free(knt_group g);
+
 #ifdef __cplusplus
 }
 #endif

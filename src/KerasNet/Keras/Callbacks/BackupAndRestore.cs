@@ -42,6 +42,7 @@ public sealed class BackupAndRestore(string backup_dir, bool delete_checkpoint =
 
     public override void on_epoch_end(int epoch, IDictionary<string, double>? logs = null)
     {
+        if (!WritesFiles) return;
         var m = model!;
         Directory.CreateDirectory(backup_dir);
         string weights = $"weights-{epoch}.h5", optimizerFile = $"optimizer-{epoch}.bin";
@@ -68,7 +69,7 @@ public sealed class BackupAndRestore(string backup_dir, bool delete_checkpoint =
 
     public override void on_train_end(IDictionary<string, double>? logs = null)
     {
-        if (delete_checkpoint && Directory.Exists(backup_dir)) Directory.Delete(backup_dir, recursive: true);
+        if (WritesFiles && delete_checkpoint && Directory.Exists(backup_dir)) Directory.Delete(backup_dir, recursive: true);
     }
 
     private static void WriteOptimizer(string path, Dictionary<string, (float[] Data, long[] Shape)> slots)

@@ -14,6 +14,8 @@ public sealed class CSVLogger(string filename, string separator = ",", bool appe
 
     public override void on_train_begin(IDictionary<string, double>? logs = null)
     {
+        _writer = null;
+        if (!WritesFiles) return;
         bool continuing = append && File.Exists(filename) && new FileInfo(filename).Length > 0;
         if (continuing)
         {

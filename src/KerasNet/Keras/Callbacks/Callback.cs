@@ -13,6 +13,12 @@ public abstract class Callback
 
     private Model? _model;
 
+    /// <summary>
+    /// Whether this process writes files: under MultiWorkerMirroredStrategy only the chief (worker 0)
+    /// writes checkpoints, backups and logs, as Keras's callbacks do; otherwise always.
+    /// </summary>
+    protected bool WritesFiles => _model?.distribute_strategy?.IsChief ?? true;
+
     /// <summary>Run parameters: "epochs", "steps", "verbose".</summary>
     public IReadOnlyDictionary<string, object> @params => _params;
 

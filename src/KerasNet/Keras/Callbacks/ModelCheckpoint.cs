@@ -38,6 +38,7 @@ public sealed partial class ModelCheckpoint(string filepath, string monitor = "v
             best = current;
         }
         else if (verbose > 0) Console.WriteLine($"\nEpoch {epoch + 1}: saving model to {path}");
+        if (!WritesFiles) return;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         model!.save_weights(path);

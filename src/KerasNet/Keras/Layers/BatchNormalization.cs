@@ -58,8 +58,11 @@ public sealed class BatchNormalization : Layer
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var x = MixedPrecision.Policy.Cast(inputs, DType.Float32);
-        var y = NN.BatchNorm(x, _gamma?.Value, _beta?.Value, moving_mean.Value, moving_variance.Value,
-            training: training && trainable, momentum, epsilon);
+        bool update = training && trainable;
+        // replicas of a distributed step update their own copies; the strategy assigns their mean
+        var replica = update ? TF.Distribute.ReplicaContext.Current : null;
+        var y = NN.BatchNorm(x, _gamma?.Value, _beta?.Value, replica?.Local(moving_mean) ?? moving_mean.Value,
+            replica?.Local(moving_variance) ?? moving_variance.Value, training: update, momentum, epsilon);
         return MixedPrecision.Policy.Cast(y, dtype_policy.compute_dtype);
     }
 

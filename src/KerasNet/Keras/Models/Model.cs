@@ -13,7 +13,11 @@ namespace KerasNet.Keras.Models;
 /// </summary>
 public abstract class Model : Layer
 {
-    protected Model(string? name, Shape? input_shape = null) : base(name, input_shape) { }
+    protected Model(string? name, Shape? input_shape = null) : base(name, input_shape) =>
+        distribute_strategy = TF.Distribute.Strategy.Current;
+
+    /// <summary>The tf.distribute strategy the model trains under: the one whose scope was open when it was created or compiled.</summary>
+    public TF.Distribute.Strategy? distribute_strategy { get; private set; }
 
     protected override bool AutocastInputs => false;
 
@@ -79,6 +83,13 @@ public abstract class Model : Layer
         // Fail on unknown metric names now, not at the first batch (shapes decide only what "accuracy" means).
         foreach (var m in metrics ?? [])
             Metrics.MetricResolver.Resolve(m, loss, [1, 1], [1, 1]);
+        if (TF.Distribute.Strategy.Current is { } strategy)
+        {
+            if (distribute_strategy is not null && !ReferenceEquals(distribute_strategy, strategy))
+                throw new InvalidOperationException(
+                    $"Model '{name}' was created under another distribution strategy than the one whose scope is open at compile().");
+            distribute_strategy = strategy;
+        }
         this.optimizer = optimizer;
         this.loss = loss;
         MetricNames = metrics ?? [];

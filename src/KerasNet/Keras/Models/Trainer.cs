@@ -108,6 +108,7 @@ internal sealed class Trainer(Model model)
 
         model.stop_training = false;
         model.history = history;
+        model.distribute_strategy?.OnFitBegin(model);
         model.ResumeAtEpoch = null;
         cbs.OnTrainBegin();
         if (model.ResumeAtEpoch is { } resume) initialEpoch = Math.Max(initialEpoch, resume);
@@ -213,6 +214,11 @@ internal sealed class Trainer(Model model)
     {
         var trainable = model.trainable_weights;
         SyncRequiresGrad(trainable);
+        if (model.distribute_strategy is { } strategy)
+        {
+            strategy.TrainStep(model, xb, yb, lossFn, optimizer, metrics, lossTracker, trainable);
+            return;
+        }
         var pred = model.Apply(xb, training: true);
         var loss = lossFn.Compute(yb, pred);
         if (trainable.Count > 0)

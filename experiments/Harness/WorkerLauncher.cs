@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using KerasNet.TF.Distribute;
+
+namespace KerasNet.Experiments.Harness;
+
+/// <summary>
+/// --workers N: starts N processes of this program on 127.0.0.1, each one worker of a
+/// MultiWorkerMirroredStrategy cluster (TF_CONFIG set per process, --multi-worker), sharing one run
+/// folder; worker 0 prints and records, the others log to worker-N.log there. If a worker fails, the
+/// others are stopped and the launcher fails naming it.
+/// </summary>
+public static class WorkerLauncher
+{
+    public static int Run(Experiment experiment, ExperimentOptions options, TextWriter output)
+    {
+        int n = options.Workers!.Value;
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(options), n, "--workers must be at least 1.");
+        var runDir = options.Output ?? Path.Combine("runs", $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        Directory.CreateDirectory(runDir);
+        var addresses = FreePorts(n).Select(p => $"127.0.0.1:{p}").ToList();
+        int threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount / n);
+        output.WriteLine($"Launching {n} workers on {string.Join(", ", addresses)} ({threads} thread(s) each); run folder {runDir}");
+
+        var processes = new List<Process>();
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = i > 0, RedirectStandardError = i > 0 };
+                var (file, prefix) = SelfCommand();
+                start.FileName = file;
+                foreach (var a in prefix.Concat(Arguments(experiment, options, runDir, threads))) start.ArgumentList.Add(a);
+                start.Environment["TF_CONFIG"] = ClusterSpec.TfConfig(addresses, i);
+                var p = Process.Start(start) ?? throw new IOException($"Could not start worker {i} ({file}).");
+                if (i > 0)
+                {
+                    var log = new StreamWriter(Path.Combine(runDir, $"worker-{i}.log")) { AutoFlush = true };
+                    p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+                    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+                    p.Exited += (_, _) => { };
+                    p.BeginOutputReadLine();
+                    p.BeginErrorReadLine();
+                }
+                processes.Add(p);
+            }
+            // wait for all; the first failure stops the rest
+            var pending = new HashSet<int>(Enumerable.Range(0, n));
+            while (pending.Count > 0)
+            {
+                foreach (int i in pending.ToList())
+                {
+                    if (!processes[i].HasExited) continue;
+                    pending.Remove(i);
+                    if (processes[i].ExitCode != 0)
+                    {
+                        foreach (int j in pending) Kill(processes[j]);
+                        var where = i == 0 ? "its output above" : Path.Combine(runDir, $"worker-{i}.log");
+                        throw new IOException($"worker {i} of {n} failed with exit code {processes[i].ExitCode} (see {where}); the other workers were stopped.");
+                    }
+                }
+                Thread.Sleep(100);
+            }
+            foreach (var p in processes) p.WaitForExit();  // drain redirected output
+            return 0;
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                Kill(p);
+                p.Dispose();
+            }
+        }
+    }
+
+    private static void Kill(Process p)
+    {
+        try
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException) { }
+    }
+
+    /// <summary>This program: its apphost, or `dotnet the.dll` when started through dotnet.</summary>
+    private static (string File, string[] Prefix) SelfCommand()
+    {
+        var path = Environment.ProcessPath ?? throw new IOException("Cannot tell which program to start for the workers.");
+        if (Path.GetFileNameWithoutExtension(path) == "dotnet")
+            return (path, [typeof(WorkerLauncher).Assembly.Location]);
+        return (path, []);
+    }
+
+    private static IEnumerable<string> Arguments(Experiment experiment, ExperimentOptions o, string runDir, int threads)
+    {
+        yield return experiment.Name;
+        yield return "--multi-worker";
+        yield return "--output";
+        yield return runDir;
+        yield return "--threads";
+        yield return threads.ToString();
+        yield return "--seed";
+        yield return o.Seed.ToString();
+        yield return "--verbose";
+        yield return o.Verbose.ToString();
+        yield return "--precision";
+        yield return o.Precision;
+        yield return "--backbone";
+        yield return o.Backbone;
+        if (o.DataDir is { } d) { yield return "--data-dir"; yield return d; }
+        if (o.Epochs is { } e) { yield return "--epochs"; yield return e.ToString(); }
+        if (o.StepsPerEpoch is { } s) { yield return "--steps-per-epoch"; yield return s.ToString(); }
+    }
+
+    /// <summary>Ports the OS says are free now (bound and released).</summary>
+    private static List<int> FreePorts(int n)
+    {
+        var listeners = Enumerable.Range(0, n).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            foreach (var l in listeners) l.Start();
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
+        }
+        finally
+        {
+            foreach (var l in listeners) l.Stop();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using KerasNet.Native;
+
+namespace KerasNet.Engine;
+
+/// <summary>
+/// A group of cooperating processes on libtorch's c10d: rendezvous through a TCPStore that rank 0
+/// hosts, collectives through ProcessGroupGloo. When a peer dies its sockets close and the next
+/// collective throws <see cref="CollectiveException"/> at once; a peer that hangs is given up on after
+/// the timeout.
+/// </summary>
+public sealed unsafe class ProcessGroup : IDisposable
+{
+    private readonly ProcessGroupHandle _handle;
+
+    /// <param name="storeHost">rank 0's address, where the store listens</param>
+    /// <param name="storePort">the store's port</param>
+    /// <param name="localHost">this process's address for Gloo's connections</param>
+    public ProcessGroup(string storeHost, int storePort, string localHost, int rank, int size, TimeSpan timeout)
+    {
+        Runtime.EnsureInitialized();
+        Rank = rank;
+        Size = size;
+        Timeout = timeout;
+        var raw = NativeMethods.knt_group_create(storeHost, storePort, localHost, rank, size, (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds));
+        if (raw == IntPtr.Zero)
+            throw new CollectiveException(
+                $"Worker {rank} of {size} could not join the group at {storeHost}:{storePort} (local address {localHost}) within {timeout.TotalSeconds:F0} s: {NativeMethods.LastError()}");
+        _handle = new ProcessGroupHandle(raw);
+    }
+
+    public int Rank { get; }
+
+    public int Size { get; }
+
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Sums each float32 tensor over the group, in place (one coalesced collective).</summary>
+    public void AllReduceSum(IReadOnlyList<Tensor> tensors) => Collective(tensors, "all-reduce",
+        (p, n) => NativeMethods.knt_group_allreduce_sum(_handle, p, n));
+
+    /// <summary>Overwrites each tensor with rank <paramref name="root"/>'s value, in place.</summary>
+    public void Broadcast(IReadOnlyList<Tensor> tensors, int root = 0) => Collective(tensors, "broadcast",
+        (p, n) => NativeMethods.knt_group_broadcast(_handle, p, n, root));
+
+    /// <summary>Waits until every process reaches this call.</summary>
+    public void Barrier()
+    {
+        if (NativeMethods.knt_group_barrier(_handle) < 0) throw Failure("barrier");
+    }
+
+    private unsafe delegate int Call(IntPtr* tensors, int n);
+
+    private unsafe void Collective(IReadOnlyList<Tensor> tensors, string what, Call call)
+    {
+        var raws = new IntPtr[tensors.Count];
+        var added = new bool[tensors.Count];
+        try
+        {
+            for (int i = 0; i < raws.Length; i++)
+            {
+                tensors[i].Handle.DangerousAddRef(ref added[i]);
+                raws[i] = tensors[i].Handle.DangerousGetHandle();
+            }
+            fixed (IntPtr* p = raws)
+                if (call(p, raws.Length) < 0)
+                    throw Failure(what);
+        }
+        finally
+        {
+            for (int i = 0; i < raws.Length; i++)
+                if (added[i]) tensors[i].Handle.DangerousRelease();
+        }
+    }
+
+    private CollectiveException Failure(string what) => new(
+        $"Worker {Rank} of {Size}: {what} failed — another worker died, hung for more than {Timeout.TotalSeconds:F0} s, or is unreachable. {NativeMethods.LastError()}");
+
+    public void Dispose() => _handle.Dispose();
+}
+
+/// <summary>A collective operation across processes failed (a peer died, timed out, or could not be reached).</summary>
+public sealed class CollectiveException(string message) : IOException(message);

@@ -1,0 +1,212 @@
+using KerasNet.Engine;
+using KerasNet.Keras;
+using KerasNet.Keras.Losses;
+using KerasNet.Keras.Metrics;
+using KerasNet.Keras.Models;
+using KerasNet.Keras.Optimizers;
+
+namespace KerasNet.TF.Distribute;
+
+/// <summary>
+/// tf.distribute.Strategy: how a model's training step is spread over replicas. A model created or
+/// compiled inside <c>using (strategy.scope())</c> trains under the strategy: each global batch is split
+/// across the replicas, every replica computes its gradients on the same (mirrored) weights, the
+/// gradients are summed across replicas (each replica's loss is scaled by its share of the global
+/// batch, as tf.distribute does, so the sum is the gradient of the global batch's mean loss) and one
+/// identical update is applied. Loss and metrics are computed over the whole global batch.
+/// </summary>
+public abstract class Strategy
+{
+    private static readonly AsyncLocal<Strategy?> _current = new();
+
+    /// <summary>The strategy whose scope is open (tf.distribute.get_strategy()), or null.</summary>
+    public static Strategy? Current => _current.Value;
+
+    /// <summary>Replicas across all workers that take part in every step.</summary>
+    public int num_replicas_in_sync => LocalReplicas * WorkerCount;
+
+    /// <summary>Replicas in this process.</summary>
+    public abstract int LocalReplicas { get; }
+
+    /// <summary>Processes in the cluster (1 for MirroredStrategy).</summary>
+    public virtual int WorkerCount => 1;
+
+    /// <summary>This process's index among the workers.</summary>
+    public virtual int WorkerIndex => 0;
+
+    /// <summary>Whether this process writes checkpoints, logs and results (worker 0, as Keras's chief).</summary>
+    public bool IsChief => WorkerIndex == 0;
+
+    /// <summary>The cross-process group, when there is more than one worker.</summary>
+    internal virtual ProcessGroup? Group => null;
+
+    /// <summary>Opens the strategy's scope: models created or compiled inside train under it.</summary>
+    public IDisposable scope()
+    {
+        var previous = _current.Value;
+        _current.Value = this;
+        return new Scope(() => _current.Value = previous);
+    }
+
+    private sealed class Scope(Action close) : IDisposable
+    {
+        private bool _closed;
+
+        public void Dispose()
+        {
+            if (_closed) return;
+            _closed = true;
+            close();
+        }
+    }
+
+    /// <summary>
+    /// The rows of a global batch of <paramref name="batch"/> rows that worker <paramref name="worker"/>
+    /// of <paramref name="workers"/> computes: contiguous, as even as possible (the first
+    /// batch % workers workers take one more row).
+    /// </summary>
+    internal static (long Start, long Length) Share(long batch, int workers, int worker)
+    {
+        long baseLen = batch / workers, extra = batch % workers;
+        long start = worker * baseLen + Math.Min(worker, extra);
+        return (start, baseLen + (worker < extra ? 1 : 0));
+    }
+
+    // models whose weights were made identical on every worker since their last fit began
+    private readonly HashSet<Model> _synced = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Called when fit begins: weights are broadcast from worker 0 before the first step.</summary>
+    internal void OnFitBegin(Model model)
+    {
+        lock (_synced) _synced.Remove(model);
+    }
+
+    /// <summary>One training step on a global batch under this strategy.</summary>
+    internal void TrainStep(Model model, Tensor x, Tensor y, Loss lossFn, Optimizer optimizer, List<Metric> metrics, Mean lossTracker,
+        IReadOnlyList<Variable> trainable)
+    {
+        if (Group is { } group)
+        {
+            bool sync;
+            lock (_synced) sync = _synced.Add(model);
+            if (sync)
+                using (Autograd.NoGrad())
+                    group.Broadcast(model.variables.Select(v => v.Value).ToList(), root: 0);
+        }
+
+        long batch = x.Shape[0];
+        var (start, length) = Share(batch, WorkerCount, WorkerIndex);
+        var shards = Enumerable.Range(0, LocalReplicas)
+            .Select(r => Share(length, LocalReplicas, r))
+            .Where(s => s.Length > 0)
+            .Select(s => (Start: start + s.Start, s.Length))
+            .ToList();
+        var contexts = shards.Select(_ => new ReplicaContext()).ToList();
+        var outputs = new ReplicaOutput?[shards.Count];
+        var weights = trainable.Select(v => v.Value).ToList();
+
+        void RunReplica(int r)
+        {
+            var (s, n) = shards[r];
+            ReplicaContext.Current = contexts[r];
+            try
+            {
+                using var scope = new TensorScope();
+                var xs = x.Narrow(0, s, n);
+                var ys = y.Narrow(0, s, n);
+                var pred = model.Apply(xs, training: true);
+                // scaled by the replica's share of the global batch: the replicas' sum is the global mean
+                var loss = lossFn.Compute(ys, pred) * ((double)n / batch);
+                var grads = weights.Count > 0 ? Autograd.Grad(loss, weights) : [];
+                using (Autograd.NoGrad())
+                {
+                    var predOut = Keras.MixedPrecision.Policy.Cast(pred.Detach(), DType.Float32);
+                    outputs[r] = new ReplicaOutput(loss.Item(), grads.Select(g => g.Unscoped()).ToArray(), predOut.Unscoped());
+                }
+            }
+            finally
+            {
+                ReplicaContext.Current = null;
+            }
+        }
+
+        if (shards.Count == 1) RunReplica(0);
+        else
+        {
+            int share = Math.Max(1, Runtime.NumThreads / shards.Count);
+            var threads = new Thread[shards.Count];
+            var errors = new Exception?[shards.Count];
+            for (int r = 0; r < threads.Length; r++)
+            {
+                int i = r;
+                threads[r] = new Thread(() =>
+                {
+                    try { Runtime.WithThreadLocalThreads(share, () => RunReplica(i)); }
+                    catch (Exception e) { errors[i] = e; }
+                }) { IsBackground = true, Name = $"replica {i}" };
+                threads[r].Start();
+            }
+            foreach (var t in threads) t.Join();
+            if (errors.FirstOrDefault(e => e is not null) is { } first)
+            {
+                foreach (var o in outputs) o?.Dispose();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            }
+        }
+
+        var step = TensorScope.Current;
+        foreach (var o in outputs) o!.AdoptInto(step);
+        using var noGrad = Autograd.NoGrad();
+
+        // gradients: summed over local replicas in replica order, then over workers
+        var summed = new Tensor[weights.Count];
+        for (int i = 0; i < summed.Length; i++)
+        {
+            var g = outputs[0]!.Grads[i];
+            for (int r = 1; r < outputs.Length; r++) g = g + outputs[r]!.Grads[i];
+            summed[i] = g.DType == DType.Float32 ? g.Contiguous() : g.AsType(DType.Float32);
+        }
+        // the global batch's predictions (each process fills its rows) and loss, summed over workers
+        var predShape = outputs[0]!.Pred.Shape.ToArray();
+        predShape[0] = batch;
+        var globalPred = Tensor.Zeros(predShape);
+        for (int r = 0; r < outputs.Length; r++) globalPred.Narrow(0, shards[r].Start, shards[r].Length).CopyFrom(outputs[r]!.Pred);
+        var lossSum = Tensor.Scalar((float)outputs.Sum(o => o!.Loss)).Reshape(1);
+
+        // moving statistics (BatchNormalization): the mean over replicas, as tf.distribute's ON_READ MEAN
+        var stats = contexts.SelectMany(c => c.Locals.Keys).Distinct(ReferenceEqualityComparer.Instance).Cast<Variable>().ToList();
+        var statMeans = stats.Select(v =>
+        {
+            var locals = contexts.Where(c => c.Locals.ContainsKey(v)).Select(c => c.Locals[v]).ToList();
+            var sum = locals[0];
+            for (int i = 1; i < locals.Count; i++) sum = sum + locals[i];
+            return (sum / (locals.Count * (double)WorkerCount)).AsType(DType.Float32);
+        }).ToList();
+
+        if (Group is { } g2)
+            g2.AllReduceSum([.. summed, globalPred, lossSum, .. statMeans]);
+
+        foreach (var (v, m) in stats.Zip(statMeans)) v.assign(m);
+        if (weights.Count > 0)
+            optimizer.apply_gradients(summed.Zip(trainable));
+        lossTracker.update_state(lossSum.Item(), batch);
+        foreach (var m in metrics) m.update_state(y, globalPred);
+        foreach (var c in contexts) c.Dispose();
+    }
+
+    private sealed record ReplicaOutput(double Loss, Tensor[] Grads, Tensor Pred) : IDisposable
+    {
+        public void AdoptInto(TensorScope? scope)
+        {
+            foreach (var t in Grads.Append(Pred))
+                if (scope is null) t.ReleaseFromScope();
+                else scope.Adopt(t);
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in Grads) t.Dispose();
+            Pred.Dispose();
+        }
+    }
+}

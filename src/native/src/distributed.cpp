@@ -1,0 +1,115 @@
+// Multi-process collectives through libtorch's c10d: rendezvous on a TCPStore (rank 0 hosts it),
+// all-reduce and broadcast through ProcessGroupGloo. A peer that dies closes its sockets, so the
+// next collective fails here with Gloo's message instead of hanging; `timeout_ms` bounds the rest.
+#include <chrono>
+#include <memory>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include "boundary.h"
+
+using knt::T;
+
+struct knt_group_s {
+  c10::intrusive_ptr<c10d::Store> store;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+  int rank = 0;
+  int size = 1;
+};
+
+namespace {
+
+// The caller names the collective; Gloo's message says what broke.
+void wait_for(const c10::intrusive_ptr<c10d::Work>& work, const char*) { work->wait(); }
+
+}  // namespace
+
+extern "C" {
+
+knt_group knt_group_create(const char* store_host, int store_port, const char* local_host, int rank, int size,
+                           int timeout_ms) {
+  KNT_GUARD(nullptr, {
+    TORCH_CHECK(size >= 1 && rank >= 0 && rank < size, "rank ", rank, " is not in a group of ", size);
+    TORCH_CHECK(store_port > 0 && store_port < 65536, "port ", store_port, " is out of range");
+    auto timeout = std::chrono::milliseconds(timeout_ms);
+    c10d::TCPStoreOptions opts;
+    opts.port = static_cast<std::uint16_t>(store_port);
+    opts.isServer = rank == 0;
+    opts.numWorkers = static_cast<std::size_t>(size);
+    opts.waitWorkers = true;
+    opts.timeout = timeout;
+    auto g = std::make_unique<knt_group_s>();
+    g->store = c10::make_intrusive<c10d::TCPStore>(std::string(store_host), opts);
+    auto options = c10d::ProcessGroupGloo::Options::create(timeout);
+    options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(local_host));
+    options->threads = 2;
+    g->group = c10::make_intrusive<c10d::ProcessGroupGloo>(g->store, rank, size, options);
+    g->rank = rank;
+    g->size = size;
+    return g.release();
+  })
+}
+
+// Sums each tensor over the group, in place (one coalesced buffer per dtype, one collective).
+int knt_group_allreduce_sum(knt_group g, const knt_tensor* tensors, int n) {
+  KNT_GUARD(-1, {
+    TORCH_CHECK(g != nullptr, "null process group");
+    if (n == 0) return 0;
+    std::vector<at::Tensor> flat;
+    flat.reserve(n);
+    for (int i = 0; i < n; i++) {
+      TORCH_CHECK(T(tensors[i]).scalar_type() == at::kFloat, "all-reduce takes float32 tensors, tensor ", i, " is ",
+                  T(tensors[i]).scalar_type());
+      flat.push_back(T(tensors[i]).detach().reshape({-1}));
+    }
+    std::vector<at::Tensor> buffer{at::cat(flat)};
+    wait_for(g->group->allreduce(buffer), "all-reduce");
+    int64_t offset = 0;
+    for (int i = 0; i < n; i++) {
+      auto& t = T(tensors[i]);
+      int64_t len = t.numel();
+      {
+        at::NoGradGuard no_grad;
+        t.copy_(buffer[0].narrow(0, offset, len).view(t.sizes()));
+      }
+      offset += len;
+    }
+    return 0;
+  })
+}
+
+// Copies rank `root`'s values of the tensors into every rank's, in place.
+int knt_group_broadcast(knt_group g, const knt_tensor* tensors, int n, int root) {
+  KNT_GUARD(-1, {
+    TORCH_CHECK(g != nullptr, "null process group");
+    if (n == 0) return 0;
+    std::vector<at::Tensor> flat;
+    for (int i = 0; i < n; i++) flat.push_back(T(tensors[i]).detach().to(at::kFloat).reshape({-1}));
+    std::vector<at::Tensor> buffer{at::cat(flat)};
+    c10d::BroadcastOptions opts;
+    opts.rootRank = root;
+    wait_for(g->group->broadcast(buffer, opts), "broadcast");
+    int64_t offset = 0;
+    for (int i = 0; i < n; i++) {
+      auto& t = T(tensors[i]);
+      int64_t len = t.numel();
+      {
+        at::NoGradGuard no_grad;
+        t.copy_(buffer[0].narrow(0, offset, len).view(t.sizes()));
+      }
+      offset += len;
+    }
+    return 0;
+  })
+}
+
+int knt_group_barrier(knt_group g) {
+  KNT_GUARD(-1, {
+    TORCH_CHECK(g != nullptr, "null process group");
+    wait_for(g->group->barrier(), "barrier");
+    return 0;
+  })
+}
+
+void knt_group_free(knt_group g) { delete g; }
+
+}  // extern "C"

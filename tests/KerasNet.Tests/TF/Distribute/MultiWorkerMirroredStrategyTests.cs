@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using KerasNet.Engine;
+using KerasNet.Tests.Engine;
+using KerasNet.Tests.Keras.Datasets;
+using KerasNet.TF.Distribute;
+using static KerasNet.KerasApi;
+
+namespace KerasNet.Tests.TF.Distribute;
+
+/// <summary>Workers as real processes: the experiments program (built next to the tests) on 127.0.0.1.</summary>
+public class MultiWorkerMirroredStrategyTests
+{
+    private static string Program => Path.Combine(AppContext.BaseDirectory, "kerasnet-experiments");
+
+    /// <summary>A tiny Fashion-MNIST-shaped data set (64 training, 32 test images) in dir/fashion-mnist.</summary>
+    private static void WriteFashionFixture(string dir)
+    {
+        var fm = Path.Combine(dir, "fashion-mnist");
+        Directory.CreateDirectory(fm);
+        var rng = new Random(11);
+        byte[] Pixels(int n) => Enumerable.Range(0, n * 784).Select(_ => (byte)rng.Next(256)).ToArray();
+        byte[] Labels(int n) => Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
+        IdxFileTests.WriteGz(Path.Combine(fm, "train-images-idx3-ubyte.gz"), IdxFileTests.Idx([64, 28, 28], Pixels(64)));
+        IdxFileTests.WriteGz(Path.Combine(fm, "train-labels-idx1-ubyte.gz"), IdxFileTests.Idx([64], Labels(64)));
+        IdxFileTests.WriteGz(Path.Combine(fm, "t10k-images-idx3-ubyte.gz"), IdxFileTests.Idx([32, 28, 28], Pixels(32)));
+        IdxFileTests.WriteGz(Path.Combine(fm, "t10k-labels-idx1-ubyte.gz"), IdxFileTests.Idx([32], Labels(32)));
+    }
+
+    private static Process Start(string arguments, string? tfConfig, string logPath)
+    {
+        var info = new ProcessStartInfo(Program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) info.ArgumentList.Add(a);
+        if (tfConfig is not null) info.Environment["TF_CONFIG"] = tfConfig;
+        info.Environment["KERASNET_NUM_THREADS"] = "1";
+        var p = Process.Start(info)!;
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static int Finish(Process p, TimeSpan limit)
+    {
+        if (!p.WaitForExit(limit))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"process {p.Id} did not finish within {limit}");
+        }
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+
+    private static List<Tensor> Weights(string h5)
+    {
+        var model = KerasNet.Experiments.Experiments.FashionMnistExperiment.BuildModel();
+        model.load_weights(h5);
+        return model.get_weights();
+    }
+
+    [Fact]
+    public void Two_worker_processes_train_to_the_weights_of_one_process()
+    {
+        using var dir = new Fixtures.TempDir();
+        WriteFashionFixture(dir.Path);
+        string common = $"fashion-mnist --data-dir {dir.Path} --epochs 1 --steps-per-epoch 5 --verbose 0 --threads 1";
+        var single = Path.Combine(dir.Path, "single");
+        Assert.Equal(0, Finish(Start($"{common} --output {single}", null, Path.Combine(dir.Path, "single.log")), TimeSpan.FromMinutes(3)));
+
+        var multi = Path.Combine(dir.Path, "multi");
+        var addresses = new[] { ProcessGroupTests.FreePort(), ProcessGroupTests.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
+        var workers = Enumerable.Range(0, 2)
+            .Select(i => Start($"{common} --multi-worker --output {multi}", ClusterSpec.TfConfig(addresses, i), Path.Combine(dir.Path, $"w{i}.log")))
+            .ToList();
+        foreach (var (w, i) in workers.Select((w, i) => (w, i)))
+            Assert.True(Finish(w, TimeSpan.FromMinutes(3)) == 0, File.ReadAllText(Path.Combine(dir.Path, $"w{i}.log")));
+
+        // each worker computed half of every batch of 64; the all-reduced update equals the single process's
+        double max = Weights(Path.Combine(single, "final_weights.h5")).Zip(Weights(Path.Combine(multi, "final_weights.h5")))
+            .Max(p => ((p.First - p.Second).Abs().Max()).Item());
+        Assert.True(max <= 1e-5, $"2 workers differ from 1 process by {max:G3}");
+        // only the chief recorded the run
+        Assert.True(File.Exists(Path.Combine(multi, "metrics.json")));
+        Assert.Contains("\"workers\": 2", File.ReadAllText(Path.Combine(multi, "config.json")));
+        Assert.Contains("images/second with 2 workers", File.ReadAllText(Path.Combine(dir.Path, "w0.log")));
+    }
+
+    [Fact]
+    public void Killing_a_worker_makes_the_other_exit_non_zero_with_a_clear_message_within_60_seconds()
+    {
+        using var dir = new Fixtures.TempDir();
+        WriteFashionFixture(dir.Path);
+        var addresses = new[] { ProcessGroupTests.FreePort(), ProcessGroupTests.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
+        string args = $"fashion-mnist --data-dir {dir.Path} --epochs 100000 --verbose 2 --threads 1 --multi-worker --output {Path.Combine(dir.Path, "run")}";
+        var log0 = Path.Combine(dir.Path, "w0.log");
+        var w0 = Start(args, ClusterSpec.TfConfig(addresses, 0), log0);
+        var w1 = Start(args, ClusterSpec.TfConfig(addresses, 1), Path.Combine(dir.Path, "w1.log"));
+        try
+        {
+            // wait until they train together (the chief has finished epochs)
+            var until = DateTime.UtcNow.AddMinutes(2);
+            while (!(File.Exists(log0) && ReadShared(log0).Contains("Epoch 3/")) && DateTime.UtcNow < until) Thread.Sleep(200);
+            Assert.Contains("Epoch 3/", ReadShared(log0));
+            w1.Kill();
+            var clock = Stopwatch.StartNew();
+            int code = Finish(w0, TimeSpan.FromSeconds(60));
+            Assert.NotEqual(0, code);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60));
+            var text = ReadShared(log0);
+            Assert.Contains("error: fashion-mnist: Worker 0 of 2: all-reduce failed", text);
+        }
+        finally
+        {
+            foreach (var p in new[] { w0, w1 })
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(s).ReadToEnd();
+    }
+
+    [Fact]
+    public void TF_CONFIG_gives_ranks_chief_first_and_bad_configs_say_what_is_wrong()
+    {
+        var spec = ClusterSpec.FromTfConfig("""{"cluster": {"chief": ["a:1"], "worker": ["b:2", "c:3"]}, "task": {"type": "worker", "index": 1}}""");
+        Assert.Equal(2, spec.Rank);
+        Assert.Equal(("a", 1), spec.Store);
+        Assert.Equal("c", spec.LocalHost);
+        var plain = ClusterSpec.FromTfConfig(ClusterSpec.TfConfig(["127.0.0.1:5000", "127.0.0.1:5001"], 0));
+        Assert.Equal(0, plain.Rank);
+        Assert.Equal(2, plain.Workers.Count);
+        Assert.Contains("task", Assert.Throws<ArgumentException>(() => ClusterSpec.FromTfConfig("""{"cluster": {"worker": ["a:1"]}}""")).Message);
+        Assert.Contains("host:port", Assert.Throws<ArgumentException>(() => ClusterSpec.FromTfConfig("""{"cluster": {"worker": ["nohost"]}, "task": {"type": "worker", "index": 0}}""")).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ClusterSpec(["a:1"], 3));
+        Assert.Contains("TF_CONFIG", Assert.Throws<ArgumentException>(() => ClusterSpec.FromTfConfig("{not json")).Message);
+    }
+}

@@ -16,12 +16,13 @@ precision.AcceptOnlyFromAmong("float32", "mixed_bfloat16");
 var backbone = new Option<string>("--backbone") { Description = "vgg16 or mobilenet (α 0.25) for the pretrained experiments", DefaultValueFactory = _ => "vgg16", Recursive = true };
 backbone.AcceptOnlyFromAmong("vgg16", "mobilenet");
 
+var weights = new Option<string>("--weights") { Description = "Weights of the pretrained base: imagenet, a Keras .h5 file, or none (random, smoke runs only)", DefaultValueFactory = _ => "imagenet", Recursive = true };
 var replicas = new Option<int?>("--replicas") { Description = "Train under MirroredStrategy with N logical CPU replicas (fashion-mnist, oct-retina)", Recursive = true };
 var workers = new Option<int?>("--workers") { Description = "Launch N worker processes on 127.0.0.1 under MultiWorkerMirroredStrategy", Recursive = true };
 var multiWorker = new Option<bool>("--multi-worker") { Description = "Be one worker of the cluster in $TF_CONFIG (MultiWorkerMirroredStrategy)", Recursive = true };
 
 var root = new RootCommand("KerasNetTransfer experiments: the Keras transfer-learning articles, reproduced in C#.");
-foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone, replicas, workers, multiWorker }) root.Options.Add(o);
+foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone, weights, replicas, workers, multiWorker }) root.Options.Add(o);
 
 var list = new Command("list", "List every experiment with the article's number.");
 list.SetAction(_ =>
@@ -71,6 +72,7 @@ foreach (var experiment in Catalog.All)
         Verbose = parse.GetValue(verbose),
         Precision = parse.GetValue(precision)!,
         Backbone = parse.GetValue(backbone)!,
+        Weights = parse.GetValue(weights) is "none" ? null : parse.GetValue(weights),
         Replicas = parse.GetValue(replicas),
         Workers = parse.GetValue(workers),
         MultiWorker = parse.GetValue(multiWorker),

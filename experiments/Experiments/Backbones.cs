@@ -11,10 +11,10 @@ namespace KerasNet.Experiments.Experiments;
 /// </summary>
 public static class Backbones
 {
-    public static Functional Build(string backbone) => backbone switch
+    public static Functional Build(string backbone, string? weights = "imagenet") => backbone switch
     {
-        "vgg16" => keras.applications.VGG16(include_top: false, weights: "imagenet", input_shape: (150, 150, 3)),
-        "mobilenet" => keras.applications.MobileNet(input_shape: (150, 150, 3), alpha: 0.25, include_top: false, weights: "imagenet"),
+        "vgg16" => keras.applications.VGG16(include_top: false, weights: weights, input_shape: (150, 150, 3)),
+        "mobilenet" => keras.applications.MobileNet(input_shape: (150, 150, 3), alpha: 0.25, include_top: false, weights: weights),
         _ => throw new ArgumentException($"Unknown backbone '{backbone}' (vgg16 or mobilenet)."),
     };
 

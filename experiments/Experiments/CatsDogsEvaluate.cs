@@ -41,7 +41,8 @@ public sealed class CatsDogsEvaluate : Experiment
                 var label = Path.GetFileName(folder);
                 context.Out.WriteLine($"\n{label}: {config.Experiment} (backbone {config.Backbone}, {config.Precision})");
                 keras.mixed_precision.set_global_policy(config.Precision);
-                var runContext = new ExperimentContext(o with { Backbone = config.Backbone, Precision = config.Precision }, folder, context.Out);
+                var runContext = new ExperimentContext(o with { Backbone = config.Backbone, Precision = config.Precision, Weights = config.Weights },
+                    folder, context.Out);
                 var model = config.Owner.BuildForEvaluation(runContext);
                 model.load_weights(Path.Combine(folder, "best_weights.h5"));
                 using var probabilities = config.Owner.PredictImages(runContext, model, xTest);
@@ -92,7 +93,7 @@ public sealed class CatsDogsEvaluate : Experiment
             .Where(d => TryExperiment(d) is CatsDogsExperiment)
             .ToList();
 
-    private sealed record RunConfig(string Experiment, string Backbone, string Precision, CatsDogsExperiment Owner);
+    private sealed record RunConfig(string Experiment, string Backbone, string Precision, string? Weights, CatsDogsExperiment Owner);
 
     private static RunConfig ReadRun(string folder)
     {
@@ -105,7 +106,8 @@ public sealed class CatsDogsEvaluate : Experiment
         var name = S("experiment", "");
         var owner = Catalog.All.FirstOrDefault(e => e.Name == name) as CatsDogsExperiment
                     ?? throw new ArgumentException($"{folder}: experiment '{name}' is not a cats-vs-dogs training experiment.");
-        return new RunConfig(name, S("backbone", "vgg16"), S("precision", "float32"), owner);
+        var weights = S("weights", "imagenet");
+        return new RunConfig(name, S("backbone", "vgg16"), S("precision", "float32"), weights == "none" ? null : weights, owner);
     }
 
     private static Experiment? TryExperiment(string folder)

@@ -24,7 +24,7 @@ public sealed class CatsDogsBottleneck : CatsDogsExperiment
 
     protected override Model BuildModel(ExperimentContext context)
     {
-        _base = Backbones.Build(context.Options.Backbone);
+        _base = Backbones.Build(context.Options.Backbone, context.Options.Weights);
         int features = (int)_base.output_shape!.WithoutBatch().NumElements!.Value;
         return Compiled(CatsDogsModels.BottleneckMlp(features), LearningRate);
     }
@@ -85,7 +85,7 @@ public sealed class CatsDogsVggAugment : CatsDogsExperiment
 
     protected override Model BuildModel(ExperimentContext context)
     {
-        var convBase = Backbones.Build(context.Options.Backbone);
+        var convBase = Backbones.Build(context.Options.Backbone, context.Options.Weights);
         convBase.trainable = false;
         return Compiled(CatsDogsModels.OnBase(convBase), LearningRate);
     }
@@ -105,7 +105,7 @@ public sealed class CatsDogsFinetune : CatsDogsExperiment
 
     protected override Model BuildModel(ExperimentContext context)
     {
-        var convBase = Backbones.Build(context.Options.Backbone);
+        var convBase = Backbones.Build(context.Options.Backbone, context.Options.Weights);
         CatsDogsModels.TrainableFrom(convBase, Backbones.FirstFineTuned(context.Options.Backbone));
         return Compiled(CatsDogsModels.OnBase(convBase), LearningRate);
     }

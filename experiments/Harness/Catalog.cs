@@ -16,5 +16,6 @@ public static class Catalog
         new CatsDogsVggAugment(),
         new CatsDogsFinetune(),
         new CatsDogsEvaluate(),
+        new OctRetinaExperiment(),
     ];
 }

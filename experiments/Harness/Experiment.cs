@@ -39,6 +39,12 @@ public sealed record ExperimentOptions
     /// <summary>Run folders an evaluation reads (catsdogs-evaluate); empty means every finished run under runs/.</summary>
     public IReadOnlyList<string> Runs { get; init; } = [];
 
+    /// <summary>
+    /// --weights of the pretrained base: "imagenet" (default: the cache, else a verified download), a path to
+    /// a Keras .h5 file, or "none" for random initialisation (as Keras's weights=None; smoke runs only).
+    /// </summary>
+    public string? Weights { get; init; } = "imagenet";
+
     /// <summary>--replicas: train under MirroredStrategy with this many logical CPU replicas.</summary>
     public int? Replicas { get; init; }
 

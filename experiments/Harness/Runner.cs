@@ -39,6 +39,7 @@ public static class Runner
             ["seed"] = options.Seed,
             ["precision"] = options.Precision,
             ["backbone"] = options.Backbone,
+            ["weights"] = options.Weights ?? "none",
             ["threads"] = Runtime.NumThreads,
             ["machine"] = $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {Environment.OSVersion}",
             ["dotnet"] = Environment.Version.ToString(),

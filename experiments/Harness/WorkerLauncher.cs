@@ -109,6 +109,8 @@ public static class WorkerLauncher
         yield return o.Precision;
         yield return "--backbone";
         yield return o.Backbone;
+        yield return "--weights";
+        yield return o.Weights ?? "none";
         if (o.DataDir is { } d) { yield return "--data-dir"; yield return d; }
         if (o.Epochs is { } e) { yield return "--epochs"; yield return e.ToString(); }
         if (o.StepsPerEpoch is { } s) { yield return "--steps-per-epoch"; yield return s.ToString(); }

@@ -34,6 +34,7 @@ list.SetAction(_ =>
 });
 root.Subcommands.Add(list);
 
+var sizes = new Option<string?>("--sizes") { Description = "Images per class for training,validation,test (default 1500,500,500)" };
 var runsArg = new Argument<string[]>("runs") { Description = "run folders (default: every folder under runs/)", Arity = ArgumentArity.ZeroOrMore };
 var compare = new Command("compare", "Compare runs side by side: accuracy, the article's number, time, images/s") { runsArg };
 compare.SetAction(parse =>
@@ -61,7 +62,8 @@ foreach (var experiment in Catalog.All)
 {
     var cmd = new Command(experiment.Name, experiment.Description);
     if (experiment is CatsDogsEvaluate) cmd.Arguments.Add(runsArg);
-    cmd.SetAction(parse => RunReportingErrors(experiment, new ExperimentOptions
+    if (experiment is CatsDogsPrepare) cmd.Options.Add(sizes);
+    cmd.SetAction(parse => RunReportingErrors(experiment, () => new ExperimentOptions
     {
         DataDir = parse.GetValue(dataDir),
         Epochs = parse.GetValue(epochs),
@@ -76,6 +78,7 @@ foreach (var experiment in Catalog.All)
         Replicas = parse.GetValue(replicas),
         Workers = parse.GetValue(workers),
         MultiWorker = parse.GetValue(multiWorker),
+        SplitSizes = experiment is CatsDogsPrepare ? ParseSizes(parse.GetValue(sizes)) : null,
         Runs = experiment is CatsDogsEvaluate ? parse.GetValue(runsArg) ?? [] : [],
     }));
     root.Subcommands.Add(cmd);
@@ -83,12 +86,22 @@ foreach (var experiment in Catalog.All)
 
 return root.Parse(args).Invoke();
 
+// "1000,500,500" → per-class sizes; null keeps the article's
+static (int, int, int)? ParseSizes(string? text)
+{
+    if (text is null) return null;
+    var parts = text.Split(',');
+    if (parts.Length != 3 || !parts.All(p => int.TryParse(p, out var n) && n >= 0))
+        throw new ArgumentException($"--sizes wants three counts per class, training,validation,test (e.g. 1500,500,500); got '{text}'.");
+    return (int.Parse(parts[0]), int.Parse(parts[1]), int.Parse(parts[2]));
+}
+
 // Expected failures (no data, no weights offline, bad files) end the run with their message, not a stack trace.
-static int RunReportingErrors(Experiment experiment, ExperimentOptions options)
+static int RunReportingErrors(Experiment experiment, Func<ExperimentOptions> options)
 {
     try
     {
-        return Runner.Run(experiment, options, Console.Out);
+        return Runner.Run(experiment, options(), Console.Out);
     }
     catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
     {

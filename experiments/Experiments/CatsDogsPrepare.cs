@@ -18,7 +18,7 @@ public sealed class CatsDogsPrepare : Experiment
     public override ExperimentResult Run(ExperimentContext context)
     {
         var root = CatsDogsData.Root(context.Options);
-        var counts = Split(Path.Combine(root, "train"), root, ArticleSizes, context.Options.Seed);
+        var counts = Split(Path.Combine(root, "train"), root, context.Options.SplitSizes ?? ArticleSizes, context.Options.Seed);
         foreach (var (split, n) in counts) context.Out.WriteLine($"{split}: {n} images");
         var result = new ExperimentResult();
         foreach (var (split, n) in counts) result.Metrics[split + "_images"] = n;

@@ -36,6 +36,9 @@ public sealed record ExperimentOptions
     /// <summary>The pretrained network of the transfer-learning experiments: "vgg16" or "mobilenet" (α 0.25).</summary>
     public string Backbone { get; init; } = "vgg16";
 
+    /// <summary>catsdogs-prepare --sizes: images per class for training, validation and test (default the article's 1500, 500, 500).</summary>
+    public (int Train, int Validation, int Test)? SplitSizes { get; init; }
+
     /// <summary>Run folders an evaluation reads (catsdogs-evaluate); empty means every finished run under runs/.</summary>
     public IReadOnlyList<string> Runs { get; init; } = [];
 

@@ -98,7 +98,9 @@ public sealed class ClassificationReport
     public string MatrixSvg(string title)
     {
         const int Cell = 90, Left = 110, Top = 60;
-        int k = ClassNames.Count, width = Left + k * Cell + 20, height = Top + k * Cell + 50;
+        int k = ClassNames.Count, height = Top + k * Cell + 50;
+        // wide enough for the title (14 px) and the accuracy line (13 px) as well as the grid
+        int width = Math.Max(Left + k * Cell + 20, Math.Max((int)(title.Length * 8.5) + 40, Left + 260));
         long max = 1;
         foreach (var v in Matrix) max = Math.Max(max, v);
         var sb = new StringBuilder();

@@ -80,6 +80,10 @@ public static class RunTable
         {
             var svg = Path.Combine(r.Folder, "learning_curves.svg");
             if (File.Exists(svg)) sb.Append("<h2>").Append(LearningCurves.Escape(r.Experiment + " — " + r.Folder)).Append("</h2>").Append(File.ReadAllText(svg));
+            // an evaluation's confusion matrices (catsdogs-evaluate)
+            var matrices = Directory.Exists(r.Folder) ? Directory.GetFiles(r.Folder, "*.confusion_matrix.svg").Order(StringComparer.Ordinal).ToList() : [];
+            if (matrices.Count > 0) sb.Append("<h2>").Append(LearningCurves.Escape(r.Experiment + " — " + r.Folder)).Append("</h2>");
+            foreach (var m in matrices) sb.Append(File.ReadAllText(m));
         }
         return sb.Append("</body></html>").ToString();
     }

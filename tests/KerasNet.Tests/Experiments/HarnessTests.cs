@@ -51,5 +51,11 @@ public class HarnessTests
         Assert.Contains("<td>catsdogs-bottleneck</td>", html);
         Assert.Contains("<svg", html);
         Assert.Contains("incomplete", html);
+
+        // an evaluation's confusion matrices are on the page too
+        var evaluation = Run(dir, "catsdogs-evaluate", "{\"wall_seconds\": 30}");
+        var report = new ClassificationReport([0, 1, 1], [0, 1, 0], ["cat", "dog"]);
+        File.WriteAllText(Path.Combine(evaluation, "r1.confusion_matrix.svg"), report.MatrixSvg("r1 on 3 test images"));
+        Assert.Contains("r1 on 3 test images", RunTable.Html(RunTable.Load([evaluation])));
     }
 }

@@ -133,20 +133,29 @@ public abstract class Strategy
         if (shards.Count == 1) RunReplica(0);
         else
         {
+            // replica 0 on this thread, the others on the strategy's long-lived replica threads
             int share = Math.Max(1, Runtime.NumThreads / shards.Count);
-            var threads = new Thread[shards.Count];
             var errors = new Exception?[shards.Count];
-            for (int r = 0; r < threads.Length; r++)
+            void Guarded(int i)
             {
-                int i = r;
-                threads[r] = new Thread(() =>
-                {
-                    try { Runtime.WithThreadLocalThreads(share, () => RunReplica(i)); }
-                    catch (Exception e) { errors[i] = e; }
-                }) { IsBackground = true, Name = $"replica {i}" };
-                threads[r].Start();
+                try { Runtime.WithThreadLocalThreads(share, () => RunReplica(i)); }
+                catch (Exception e) { errors[i] = e; }
             }
-            foreach (var t in threads) t.Join();
+            lock (_replicaThreadsLock) _replicaThreads ??= new ReplicaThreads();
+            using (var done = new CountdownEvent(shards.Count - 1))
+            {
+                for (int r = 1; r < shards.Count; r++)
+                {
+                    int i = r;
+                    _replicaThreads.Run(i - 1, () =>
+                    {
+                        try { Guarded(i); }
+                        finally { done.Signal(); }
+                    });
+                }
+                Guarded(0);
+                done.Wait();
+            }
             if (errors.FirstOrDefault(e => e is not null) is { } first)
             {
                 foreach (var o in outputs) o?.Dispose();
@@ -192,6 +201,36 @@ public abstract class Strategy
         lossTracker.update_state(lossSum.Item(), batch);
         foreach (var m in metrics) m.update_state(y, globalPred);
         foreach (var c in contexts) c.Dispose();
+    }
+
+    private readonly object _replicaThreadsLock = new();
+    private ReplicaThreads? _replicaThreads;
+
+    /// <summary>
+    /// Background threads that run replicas 1..N-1, kept for the strategy's life: a thread per replica per
+    /// step would pay thread start-up and the engine's per-thread set-up on every batch.
+    /// </summary>
+    private sealed class ReplicaThreads
+    {
+        private readonly List<System.Collections.Concurrent.BlockingCollection<Action>> _queues = new();
+
+        public void Run(int index, Action job)
+        {
+            lock (_queues)
+            {
+                while (_queues.Count <= index)
+                {
+                    var queue = new System.Collections.Concurrent.BlockingCollection<Action>();
+                    var t = new Thread(() =>
+                    {
+                        foreach (var j in queue.GetConsumingEnumerable()) j();
+                    }) { IsBackground = true, Name = $"replica {_queues.Count + 1}" };
+                    _queues.Add(queue);
+                    t.Start();
+                }
+            }
+            _queues[index].Add(job);
+        }
     }
 
     private sealed record ReplicaOutput(double Loss, Tensor[] Grads, Tensor Pred) : IDisposable

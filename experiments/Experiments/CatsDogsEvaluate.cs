@@ -39,7 +39,7 @@ public sealed class CatsDogsEvaluate : Experiment
             foreach (var (folder, config) in plan)
             {
                 var label = Path.GetFileName(folder);
-                context.Out.WriteLine($"\n{label}: {config.Experiment} (backbone {config.Backbone}, {config.Precision})");
+                context.Out.WriteLine($"\n{label}: {config.Experiment} ({(config.Owner.UsesBackbone ? $"backbone {config.Backbone}, " : "")}{config.Precision})");
                 keras.mixed_precision.set_global_policy(config.Precision);
                 var runContext = new ExperimentContext(o with { Backbone = config.Backbone, Precision = config.Precision, Weights = config.Weights },
                     folder, context.Out);
@@ -55,7 +55,7 @@ public sealed class CatsDogsEvaluate : Experiment
                 RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, label + ".classification_report.txt"), report.Text());
                 RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, label + ".confusion_matrix.csv"), report.MatrixCsv());
                 RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, label + ".confusion_matrix.svg"),
-                    report.MatrixSvg($"{config.Experiment} ({config.Backbone}) on {xTest.Shape[0]} test images"));
+                    report.MatrixSvg($"{config.Experiment}{(config.Owner.UsesBackbone ? $" ({config.Backbone})" : "")} on {xTest.Shape[0]} test images"));
                 RecordInRun(folder, report);
 
                 result.Metrics[label + ".test_accuracy"] = report.Accuracy;
@@ -63,7 +63,7 @@ public sealed class CatsDogsEvaluate : Experiment
                 {
                     ["run"] = folder,
                     ["experiment"] = config.Experiment,
-                    ["backbone"] = config.Backbone,
+                    ["backbone"] = config.Owner.UsesBackbone ? config.Backbone : "",
                     ["test_images"] = report.Total,
                     ["accuracy"] = report.Accuracy,
                     ["confusion_matrix"] = new JsonArray(Enumerable.Range(0, ClassNames.Length)
@@ -107,7 +107,8 @@ public sealed class CatsDogsEvaluate : Experiment
         var owner = Catalog.All.FirstOrDefault(e => e.Name == name) as CatsDogsExperiment
                     ?? throw new ArgumentException($"{folder}: experiment '{name}' is not a cats-vs-dogs training experiment.");
         var weights = S("weights", "imagenet");
-        return new RunConfig(name, S("backbone", "vgg16"), S("precision", "float32"), weights == "none" ? null : weights, owner);
+        var backbone = S("backbone", "vgg16");
+        return new RunConfig(name, backbone.Length > 0 ? backbone : "vgg16", S("precision", "float32"), weights is "none" or "" ? null : weights, owner);
     }
 
     private static Experiment? TryExperiment(string folder)

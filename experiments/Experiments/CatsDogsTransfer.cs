@@ -18,6 +18,7 @@ public sealed class CatsDogsBottleneck : CatsDogsExperiment
     private Functional? _base;
 
     public override string Name => "catsdogs-bottleneck";
+    public override bool UsesBackbone => true;
     public override string Description => "Pretrained base (--backbone) as a frozen feature extractor, cached features, MLP, RMSprop(1e-4), 30 epochs";
     public override string ArticleResult => "val acc 0.88 (VGG16)";
     protected override int Epochs => 30;
@@ -79,6 +80,7 @@ public sealed class CatsDogsVggAugment : CatsDogsExperiment
     private const double LearningRate = 2e-5;
 
     public override string Name => "catsdogs-vgg-augment";
+    public override bool UsesBackbone => true;
     public override string Description => "Frozen pretrained base (--backbone) + MLP on augmented images, RMSprop(2e-5), 100 epochs x 100 steps";
     public override string ArticleResult => "val acc 0.90 (VGG16)";
     protected override int Epochs => 100;
@@ -99,6 +101,7 @@ public sealed class CatsDogsFinetune : CatsDogsExperiment
     private const double LearningRate = 1e-5;
 
     public override string Name => "catsdogs-finetune";
+    public override bool UsesBackbone => true;
     public override string Description => "Fine-tune the pretrained base from block4_conv1 (--backbone) + MLP, augmentation, RMSprop(1e-5), 100 x 100";
     public override string ArticleResult => "val acc 0.96 (VGG16)";
     protected override int Epochs => 100;

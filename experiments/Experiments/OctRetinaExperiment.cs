@@ -28,6 +28,7 @@ public sealed class OctRetinaExperiment : Experiment
     public const int ImageSize = 224;
 
     public override string Name => "oct-retina";
+    public override bool UsesBackbone => true;
     public override string Description => "VGG16 (--backbone) + Dense(4) on Retinal OCT (OCT2017), last 4 base layers trainable, Adam, 1 epoch, batch 64; prints images/s";
     public override string ArticleResult => "reports training time and images/s per GPU count (no accuracy given)";
     public override bool SupportsDistribution => true;

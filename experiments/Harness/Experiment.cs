@@ -15,6 +15,9 @@ public abstract class Experiment
     /// <summary>What the article reports, for side-by-side comparison (e.g. "test acc 0.90").</summary>
     public abstract string ArticleResult { get; }
 
+    /// <summary>Whether --backbone and --weights mean anything to this experiment (the pretrained ones).</summary>
+    public virtual bool UsesBackbone => false;
+
     /// <summary>Whether the experiment trains under a tf.distribute strategy (--replicas, --workers).</summary>
     public virtual bool SupportsDistribution => false;
 

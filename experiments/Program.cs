@@ -21,6 +21,9 @@ var replicas = new Option<int?>("--replicas") { Description = "Train under Mirro
 var workers = new Option<int?>("--workers") { Description = "Launch N worker processes on 127.0.0.1 under MultiWorkerMirroredStrategy", Recursive = true };
 var multiWorker = new Option<bool>("--multi-worker") { Description = "Be one worker of the cluster in $TF_CONFIG (MultiWorkerMirroredStrategy)", Recursive = true };
 
+// Redirected to a file or a pipe, tables are laid out for a wide page instead of 80 columns.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
+
 var root = new RootCommand("KerasNetTransfer experiments: the Keras transfer-learning articles, reproduced in C#.");
 foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone, weights, replicas, workers, multiWorker }) root.Options.Add(o);
 

@@ -9,7 +9,7 @@ public static class RunTable
 {
     /// <summary>One row of the comparison; Complete is false for a run without metrics.json (still running, or killed).</summary>
     public sealed record Row(string Folder, string Experiment, string Backbone, string Precision, int? Epochs, double? BestValAcc,
-        double? FinalValAcc, double? TestAcc, string Article, double? Seconds, double? ImagesPerSecond, bool Complete);
+        double? FinalValAcc, double? TestAcc, string Article, double? Seconds, double? ImagesPerSecond, bool Complete, string Replicas = "");
 
     /// <summary>The given run folders, or every folder under runs/ holding a config or metrics file, oldest first.</summary>
     public static List<Row> Load(IEnumerable<string> folders)
@@ -34,7 +34,8 @@ public static class RunTable
             D(metrics, "best_val_accuracy"), D(metrics, "final_val_accuracy"), D(metrics, "test_accuracy"),
             S(metrics, "article"), D(metrics, "wall_seconds"),
             D(metrics, "train_images_per_second") ?? D(metrics, "images_per_second"),
-            metrics is not null);
+            metrics is not null,
+            D(config, "workers") is > 1 and var w ? $"{w} workers" : D(config, "replicas") is { } r ? $"{r} replicas" : "");
     }
 
     private static JsonElement? ReadJson(string path)
@@ -50,11 +51,11 @@ public static class RunTable
         }
     }
 
-    public static string[] Columns => ["experiment", "backbone", "precision", "epochs", "best val acc", "final val acc", "test acc", "article", "time", "img/s", "run"];
+    public static string[] Columns => ["experiment", "backbone", "precision", "replicas", "epochs", "best val acc", "final val acc", "test acc", "article", "time", "img/s", "run"];
 
     public static string[] Cells(Row r) =>
     [
-        r.Experiment, r.Backbone, r.Precision, r.Epochs?.ToString() ?? "", F(r.BestValAcc), F(r.FinalValAcc), F(r.TestAcc), r.Article,
+        r.Experiment, r.Backbone, r.Precision, r.Replicas, r.Epochs?.ToString() ?? "", F(r.BestValAcc), F(r.FinalValAcc), F(r.TestAcc), r.Article,
         r.Seconds is { } s ? TimeSpan.FromSeconds(s).ToString(@"h\:mm\:ss") : r.Complete ? "" : "incomplete",
         r.ImagesPerSecond is { } i ? i.ToString("F0", CultureInfo.InvariantCulture) : "", r.Folder,
     ];

@@ -43,14 +43,21 @@ public class HarnessTests
         var corrupt = Run(dir, "catsdogs-dropout", "{\"best_val_accuracy\": 0.7");
         var rows = RunTable.Load([done, running, corrupt]);
         var cells = rows.Select(RunTable.Cells).ToList();
-        Assert.Equal(["catsdogs-bottleneck", "mobilenet", "float32", "30", "0.9300", "0.9200", "", "val acc 0.88 (VGG16)", "0:01:13", "1500", done], cells[0]);
-        Assert.Equal("incomplete", cells[1][8]);
+        Assert.Equal(["catsdogs-bottleneck", "mobilenet", "float32", "", "30", "0.9300", "0.9200", "", "val acc 0.88 (VGG16)", "0:01:13", "1500", done], cells[0]);
+        Assert.Equal("incomplete", cells[1][9]);
         Assert.False(rows[2].Complete);
         File.WriteAllText(Path.Combine(done, "learning_curves.svg"), LearningCurves.Svg(History, "catsdogs-bottleneck"));
         var html = RunTable.Html(rows);
         Assert.Contains("<td>catsdogs-bottleneck</td>", html);
         Assert.Contains("<svg", html);
         Assert.Contains("incomplete", html);
+
+        // distributed runs say how many replicas or workers trained them
+        var workers = Run(dir, "fashion-mnist", "{\"images_per_second\": 4559.3}");
+        File.WriteAllText(Path.Combine(workers, "config.json"), "{\"experiment\": \"fashion-mnist\", \"replicas\": 2, \"workers\": 2}");
+        var replicas = Run(dir, "fashion-mnist-r2", "{}");
+        File.WriteAllText(Path.Combine(replicas, "config.json"), "{\"experiment\": \"fashion-mnist\", \"replicas\": 2, \"workers\": 1}");
+        Assert.Equal(["2 workers", "2 replicas"], RunTable.Load([workers, replicas]).Select(r => RunTable.Cells(r)[3]));
 
         // an evaluation's confusion matrices are on the page too
         var evaluation = Run(dir, "catsdogs-evaluate", "{\"wall_seconds\": 30}");

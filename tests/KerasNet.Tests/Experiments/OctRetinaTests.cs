@@ -100,6 +100,55 @@ public class OctRetinaTests
         Assert.True(File.Exists(Path.Combine(run, "final_weights.h5")));
     }
 
+    [RequiresSharedFileFact(SharedData.MobileNetWeights)]
+    public void Two_worker_processes_read_the_batches_in_process_replicas_read()
+    {
+        // Every process must shuffle file pipelines the same way, or workers compute rows of different
+        // batches. One Adam step makes weights sensitive to rounding, but BatchNormalization's moving mean
+        // after it depends only on which images each replica saw (with real weights the features depend on
+        // the image; random weights saturate and would not show it).
+        var weights = SharedData.Find(SharedData.MobileNetWeights)!;
+        var data = SharedData.Find("oct2017-samples");
+        Assert.NotNull(data);
+        using var dir = new Fixtures.TempDir();
+        var replicas = Path.Combine(dir.Path, "replicas");
+        var previous = KerasConfig.DataDir;
+        try
+        {
+            Assert.Equal(0, Runner.Run(new OctRetinaExperiment(), new ExperimentOptions
+            {
+                DataDir = data, Backbone = "mobilenet", Weights = weights, Replicas = 2, Verbose = 0, Output = replicas,
+            }, TextWriter.Null));
+        }
+        finally
+        {
+            KerasConfig.DataDir = previous;
+        }
+        var workers = Path.Combine(dir.Path, "workers");
+        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kerasnet-experiments"))
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "oct-retina", "--data-dir", data!, "--backbone", "mobilenet", "--weights", weights, "--workers", "2", "--verbose", "0", "--output", workers })
+            info.ArgumentList.Add(arg);
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(3)), "the workers did not finish in 3 minutes");
+        Assert.True(p.ExitCode == 0, output.Result + errors.Result);
+
+        Tensor MovingMean(string run)
+        {
+            var model = OctRetinaExperiment.BuildModel("mobilenet", weights: null);
+            model.load_weights(Path.Combine(run, "final_weights.h5"));
+            return ((KerasNet.Keras.Layers.BatchNormalization)model.get_layer("conv_pw_13_bn")).moving_mean.numpy();
+        }
+        using var a = MovingMean(replicas);
+        using var b = MovingMean(workers);
+        using var diff = (a - b).Abs().Max();
+        Assert.True(diff.Item() <= 1e-6, $"moving means differ by {diff.Item():G3}: the workers saw other batches");
+    }
+
     [Fact]
     public void Missing_or_empty_data_folders_give_clear_errors()
     {

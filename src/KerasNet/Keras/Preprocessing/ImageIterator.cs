@@ -54,11 +54,11 @@ public abstract class ImageIterator : Dataset<(Tensor, Tensor)>
         for (int epoch = 0; ; epoch++)
         {
             var order = Enumerable.Range(0, (int)n).Select(i => (long)i).ToArray();
-            if (Shuffles) new Random(HashCode.Combine(seed, pass, epoch)).Shuffle(order);
+            if (Shuffles) new Random(Engine.Seeds.Combine(seed, pass, epoch)).Shuffle(order);
             for (long b = 0; b < Length; b++)
             {
                 long start = b * batch_size;
-                yield return (order[(int)start..(int)Math.Min(n, start + batch_size)], HashCode.Combine(seed, pass, epoch, b));
+                yield return (order[(int)start..(int)Math.Min(n, start + batch_size)], Engine.Seeds.Combine(seed, pass, epoch, b));
             }
         }
     }

@@ -14,7 +14,7 @@ internal sealed class ShuffleDataset<T>(Dataset<T> input, int bufferSize, int? s
 
     internal override IEnumerable<Outcome<T>> Produce(int pass)
     {
-        int passSeed = HashCode.Combine(seed ?? _unseeded, reshuffle ? pass : 0);
+        int passSeed = Engine.Seeds.Combine(seed ?? _unseeded, reshuffle ? pass : 0);
         var rng = new Random(passSeed);
         var buffer = new List<Outcome<T>>(Math.Min(_buffer, 1 << 16));
         try

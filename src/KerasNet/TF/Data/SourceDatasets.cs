@@ -81,7 +81,7 @@ internal sealed class ListFilesDataset : Dataset<string>
         var order = (string[])_files.Clone();
         if (_shuffle)
         {
-            var rng = _seed is { } s ? new Random(HashCode.Combine(s, pass)) : new Random();
+            var rng = _seed is { } s ? new Random(Engine.Seeds.Combine(s, pass)) : new Random();
             rng.Shuffle(order);
         }
         foreach (var f in order) yield return Outcome<string>.Ok(f);

@@ -99,108 +99,123 @@ public abstract class Strategy
         var shards = Enumerable.Range(0, LocalReplicas)
             .Select(r => Share(length, LocalReplicas, r))
             .Where(s => s.Length > 0)
-            .Select(s => (Start: start + s.Start, s.Length))
+            .Select(s => (Start: start + s.Start, s.Length, Empty: false))
             .ToList();
+        // A worker left without rows (a last batch smaller than the cluster) still takes part in every
+        // collective: it runs one row with weight 0, so its gradients, loss and statistics count for nothing.
+        if (shards.Count == 0) shards.Add((0, 1, true));
         var contexts = shards.Select(_ => new ReplicaContext()).ToList();
-        var outputs = new ReplicaOutput?[shards.Count];
-        var weights = trainable.Select(v => v.Value).ToList();
-
-        void RunReplica(int r)
+        try
         {
-            var (s, n) = shards[r];
-            ReplicaContext.Current = contexts[r];
-            try
-            {
-                using var scope = new TensorScope();
-                var xs = x.Narrow(0, s, n);
-                var ys = y.Narrow(0, s, n);
-                var pred = model.Apply(xs, training: true);
-                // scaled by the replica's share of the global batch: the replicas' sum is the global mean
-                var loss = lossFn.Compute(ys, pred) * ((double)n / batch);
-                var grads = weights.Count > 0 ? Autograd.Grad(loss, weights) : [];
-                using (Autograd.NoGrad())
-                {
-                    var predOut = Keras.MixedPrecision.Policy.Cast(pred.Detach(), DType.Float32);
-                    outputs[r] = new ReplicaOutput(loss.Item(), grads.Select(g => g.Unscoped()).ToArray(), predOut.Unscoped());
-                }
-            }
-            finally
-            {
-                ReplicaContext.Current = null;
-            }
-        }
+            var outputs = new ReplicaOutput?[shards.Count];
+            var weights = trainable.Select(v => v.Value).ToList();
 
-        if (shards.Count == 1) RunReplica(0);
-        else
-        {
-            // replica 0 on this thread, the others on the strategy's long-lived replica threads
-            int share = Math.Max(1, Runtime.NumThreads / shards.Count);
-            var errors = new Exception?[shards.Count];
-            void Guarded(int i)
+            void RunReplica(int r)
             {
-                try { Runtime.WithThreadLocalThreads(share, () => RunReplica(i)); }
-                catch (Exception e) { errors[i] = e; }
-            }
-            lock (_replicaThreadsLock) _replicaThreads ??= new ReplicaThreads();
-            using (var done = new CountdownEvent(shards.Count - 1))
-            {
-                for (int r = 1; r < shards.Count; r++)
+                var (s, n, empty) = shards[r];
+                ReplicaContext.Current = contexts[r];
+                try
                 {
-                    int i = r;
-                    _replicaThreads.Run(i - 1, () =>
+                    using var scope = new TensorScope();
+                    var xs = x.Narrow(0, s, n);
+                    var ys = y.Narrow(0, s, n);
+                    var pred = model.Apply(xs, training: true);
+                    // scaled by the replica's share of the global batch: the replicas' sum is the global mean
+                    var loss = lossFn.Compute(ys, pred) * (empty ? 0.0 : (double)n / batch);
+                    var grads = weights.Count > 0 ? Autograd.Grad(loss, weights) : [];
+                    using (Autograd.NoGrad())
                     {
-                        try { Guarded(i); }
-                        finally { done.Signal(); }
-                    });
+                        var predOut = Keras.MixedPrecision.Policy.Cast(pred.Detach(), DType.Float32);
+                        outputs[r] = new ReplicaOutput(loss.Item(), grads.Select(g => g.Unscoped()).ToArray(), predOut.Unscoped());
+                    }
                 }
-                Guarded(0);
-                done.Wait();
+                finally
+                {
+                    ReplicaContext.Current = null;
+                }
             }
-            if (errors.FirstOrDefault(e => e is not null) is { } first)
+
+            if (shards.Count == 1) RunReplica(0);
+            else
             {
-                foreach (var o in outputs) o?.Dispose();
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+                // replica 0 on this thread, the others on the strategy's long-lived replica threads
+                int share = Math.Max(1, Runtime.NumThreads / shards.Count);
+                var errors = new Exception?[shards.Count];
+                void Guarded(int i)
+                {
+                    try { Runtime.WithThreadLocalThreads(share, () => RunReplica(i)); }
+                    catch (Exception e) { errors[i] = e; }
+                }
+                lock (_replicaThreadsLock) _replicaThreads ??= new ReplicaThreads();
+                using (var done = new CountdownEvent(shards.Count - 1))
+                {
+                    for (int r = 1; r < shards.Count; r++)
+                    {
+                        int i = r;
+                        _replicaThreads.Run(i - 1, () =>
+                        {
+                            try { Guarded(i); }
+                            finally { done.Signal(); }
+                        });
+                    }
+                    Guarded(0);
+                    done.Wait();
+                }
+                if (errors.FirstOrDefault(e => e is not null) is { } first)
+                {
+                    foreach (var o in outputs) o?.Dispose();
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+                }
             }
+
+            var step = TensorScope.Current;
+            foreach (var o in outputs) o!.AdoptInto(step);
+            using var noGrad = Autograd.NoGrad();
+
+            // gradients: summed over local replicas in replica order, then over workers
+            var summed = new Tensor[weights.Count];
+            for (int i = 0; i < summed.Length; i++)
+            {
+                var g = outputs[0]!.Grads[i];
+                for (int r = 1; r < outputs.Length; r++) g = g + outputs[r]!.Grads[i];
+                summed[i] = g.DType == DType.Float32 ? g.Contiguous() : g.AsType(DType.Float32);
+            }
+            // the global batch's predictions (each process fills its rows) and loss, summed over workers
+            var predShape = outputs[0]!.Pred.Shape.ToArray();
+            predShape[0] = batch;
+            var globalPred = Tensor.Zeros(predShape);
+            for (int r = 0; r < outputs.Length; r++)
+                if (!shards[r].Empty) globalPred.Narrow(0, shards[r].Start, shards[r].Length).CopyFrom(outputs[r]!.Pred);
+            var lossSum = Tensor.Scalar((float)outputs.Sum(o => o!.Loss)).Reshape(1);
+
+            // moving statistics (BatchNormalization): the mean over the replicas that had rows, as
+            // tf.distribute's ON_READ MEAN; every process lists them in the same (layer) order
+            var stats = contexts.SelectMany(c => c.Locals.Keys).Distinct(ReferenceEqualityComparer.Instance).Cast<Variable>().ToList();
+            var statSums = stats.Select(v =>
+            {
+                var sum = Tensor.Zeros(v.shape);
+                for (int r = 0; r < contexts.Count; r++)
+                    if (!shards[r].Empty && contexts[r].Locals.TryGetValue(v, out var local)) sum = sum + local.AsType(DType.Float32);
+                return sum;
+            }).ToList();
+            var counted = Tensor.FromArray(stats.Select(v => (float)Enumerable.Range(0, contexts.Count)
+                .Count(r => !shards[r].Empty && contexts[r].Locals.ContainsKey(v))).ToArray(), stats.Count);
+
+            if (Group is { } g2)
+                g2.AllReduceSum([.. summed, globalPred, lossSum, .. statSums, counted]);
+
+            var counts = counted.ToArray<float>();
+            for (int i = 0; i < stats.Count; i++)
+                if (counts[i] > 0) stats[i].assign(statSums[i] / counts[i]);
+            if (weights.Count > 0)
+                optimizer.apply_gradients(summed.Zip(trainable));
+            lossTracker.update_state(lossSum.Item(), batch);
+            foreach (var m in metrics) m.update_state(y, globalPred);
         }
-
-        var step = TensorScope.Current;
-        foreach (var o in outputs) o!.AdoptInto(step);
-        using var noGrad = Autograd.NoGrad();
-
-        // gradients: summed over local replicas in replica order, then over workers
-        var summed = new Tensor[weights.Count];
-        for (int i = 0; i < summed.Length; i++)
+        finally
         {
-            var g = outputs[0]!.Grads[i];
-            for (int r = 1; r < outputs.Length; r++) g = g + outputs[r]!.Grads[i];
-            summed[i] = g.DType == DType.Float32 ? g.Contiguous() : g.AsType(DType.Float32);
+            foreach (var c in contexts) c.Dispose();  // the replicas' private copies, also when a step fails
         }
-        // the global batch's predictions (each process fills its rows) and loss, summed over workers
-        var predShape = outputs[0]!.Pred.Shape.ToArray();
-        predShape[0] = batch;
-        var globalPred = Tensor.Zeros(predShape);
-        for (int r = 0; r < outputs.Length; r++) globalPred.Narrow(0, shards[r].Start, shards[r].Length).CopyFrom(outputs[r]!.Pred);
-        var lossSum = Tensor.Scalar((float)outputs.Sum(o => o!.Loss)).Reshape(1);
-
-        // moving statistics (BatchNormalization): the mean over replicas, as tf.distribute's ON_READ MEAN
-        var stats = contexts.SelectMany(c => c.Locals.Keys).Distinct(ReferenceEqualityComparer.Instance).Cast<Variable>().ToList();
-        var statMeans = stats.Select(v =>
-        {
-            var locals = contexts.Where(c => c.Locals.ContainsKey(v)).Select(c => c.Locals[v]).ToList();
-            var sum = locals[0];
-            for (int i = 1; i < locals.Count; i++) sum = sum + locals[i];
-            return (sum / (locals.Count * (double)WorkerCount)).AsType(DType.Float32);
-        }).ToList();
-
-        if (Group is { } g2)
-            g2.AllReduceSum([.. summed, globalPred, lossSum, .. statMeans]);
-
-        foreach (var (v, m) in stats.Zip(statMeans)) v.assign(m);
-        if (weights.Count > 0)
-            optimizer.apply_gradients(summed.Zip(trainable));
-        lossTracker.update_state(lossSum.Item(), batch);
-        foreach (var m in metrics) m.update_state(y, globalPred);
-        foreach (var c in contexts) c.Dispose();
     }
 
     private readonly object _replicaThreadsLock = new();

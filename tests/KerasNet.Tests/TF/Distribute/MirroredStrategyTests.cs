@@ -104,6 +104,28 @@ public class MirroredStrategyTests
     }
 
     [Fact]
+    public void Training_under_replicas_frees_every_tensor_of_every_step()
+    {
+        var (x, y) = Data(48);
+        Sequential model;
+        using (MirroredStrategy.OnCpuReplicas(2).scope())
+        {
+            model = keras.Sequential(
+            [
+                keras.layers.Conv2D(4, (3, 3), activation: "relu", input_shape: (8, 8, 2)),
+                keras.layers.BatchNormalization(),
+                keras.layers.Flatten(),
+                keras.layers.Dense(3, activation: "softmax"),
+            ]);
+            model.compile(optimizer: keras.optimizers.Adam(), loss: "categorical_crossentropy", metrics: ["accuracy"]);
+        }
+        model.fit(x, y, batch_size: 16, epochs: 1, verbose: 0);  // creates the optimizer's slots
+        long before = Runtime.LiveTensors;
+        model.fit(x, y, batch_size: 15, epochs: 3, verbose: 0);
+        Assert.Equal(before, Runtime.LiveTensors);
+    }
+
+    [Fact]
     public void Devices_are_checked_and_the_batch_is_shared_evenly()
     {
         Assert.Equal(["/cpu:0", "/cpu:1"], new MirroredStrategy(["/device:CPU:0", "cpu:1"]).extended_devices);

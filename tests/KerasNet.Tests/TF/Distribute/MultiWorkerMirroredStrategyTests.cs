@@ -124,6 +124,56 @@ public class MultiWorkerMirroredStrategyTests
     }
 
     [Fact]
+    public void A_worker_left_without_rows_takes_part_with_weight_zero()
+    {
+        // two workers as two threads of this process; a batch of one row leaves worker 1 nothing to compute
+        KerasNet.Keras.Models.Sequential Build() => keras.Sequential(
+        [
+            keras.layers.Conv2D(3, (3, 3), input_shape: (6, 6, 1)),
+            keras.layers.BatchNormalization(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(2, activation: "softmax"),
+        ]);
+        using var x = Fixtures.RandomTensor([1, 6, 6, 1], seed: 8);
+        using var y = Tensor.FromArray([0f, 1f], 1, 2);
+        var reference = Build();
+        var single = Build();
+        single.set_weights(reference.get_weights());
+        single.compile(optimizer: keras.optimizers.SGD(0.1), loss: "categorical_crossentropy");
+        single.train_on_batch(x, y);
+
+        var addresses = new[] { ProcessGroupTests.FreePort(), ProcessGroupTests.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
+        var trained = new KerasNet.Keras.Models.Sequential?[2];
+        var errors = new Exception?[2];
+        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        {
+            try
+            {
+                using var strategy = new MultiWorkerMirroredStrategy(new ClusterSpec(addresses, i), TimeSpan.FromSeconds(60));
+                KerasNet.Keras.Models.Sequential m;
+                using (strategy.scope())
+                {
+                    m = Build();
+                    m.set_weights(reference.get_weights());
+                    m.compile(optimizer: keras.optimizers.SGD(0.1), loss: "categorical_crossentropy");
+                }
+                m.train_on_batch(x, y);
+                trained[i] = m;
+            }
+            catch (Exception e) { errors[i] = e; }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Null(errors[0]);
+        Assert.Null(errors[1]);
+        foreach (var m in trained)
+        {
+            double max = single.get_weights().Zip(m!.get_weights()).Max(p => ((p.First - p.Second).Abs().Max()).Item());
+            Assert.True(max <= 1e-6, $"a worker differs from one process by {max:G3}");  // moving mean and variance included
+        }
+    }
+
+    [Fact]
     public void TF_CONFIG_gives_ranks_chief_first_and_bad_configs_say_what_is_wrong()
     {
         var spec = ClusterSpec.FromTfConfig("""{"cluster": {"chief": ["a:1"], "worker": ["b:2", "c:3"]}, "task": {"type": "worker", "index": 1}}""");

@@ -24,8 +24,11 @@ var multiWorker = new Option<bool>("--multi-worker") { Description = "Be one wor
 // Redirected to a file or a pipe, tables are laid out for a wide page instead of 80 columns.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
 
+var cluster = new Option<string?>("--cluster") { Description = "The workers' host:port list, comma-separated, instead of TF_CONFIG (with --task-index)", Recursive = true };
+var taskIndex = new Option<int?>("--task-index") { Description = "This worker's index in --cluster", Recursive = true };
+
 var root = new RootCommand("KerasNetTransfer experiments: the Keras transfer-learning articles, reproduced in C#.");
-foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone, weights, replicas, workers, multiWorker }) root.Options.Add(o);
+foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone, weights, replicas, workers, multiWorker, cluster, taskIndex }) root.Options.Add(o);
 
 var list = new Command("list", "List every experiment with the article's number.");
 list.SetAction(_ =>
@@ -81,6 +84,8 @@ foreach (var experiment in Catalog.All)
         Replicas = parse.GetValue(replicas),
         Workers = parse.GetValue(workers),
         MultiWorker = parse.GetValue(multiWorker),
+        Cluster = parse.GetValue(cluster)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        TaskIndex = parse.GetValue(taskIndex),
         SplitSizes = experiment is CatsDogsPrepare ? ParseSizes(parse.GetValue(sizes)) : null,
         Runs = experiment is CatsDogsEvaluate ? parse.GetValue(runsArg) ?? [] : [],
     }));

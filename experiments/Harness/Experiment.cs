@@ -60,6 +60,11 @@ public sealed record ExperimentOptions
     /// <summary>--multi-worker: this process is one worker of the cluster described by $TF_CONFIG.</summary>
     public bool MultiWorker { get; init; }
 
+    /// <summary>--cluster host:port,host:port,… with --task-index i: the cluster without TF_CONFIG (implies --multi-worker).</summary>
+    public IReadOnlyList<string>? Cluster { get; init; }
+
+    public int? TaskIndex { get; init; }
+
     /// <summary>The Keras dtype policy: "float32" or "mixed_bfloat16".</summary>
     public string Precision { get; init; } = "float32";
 }

@@ -10,6 +10,7 @@ public static class Runner
 {
     public static int Run(Experiment experiment, ExperimentOptions options, TextWriter output)
     {
+        if (options.Cluster is not null) options = options with { MultiWorker = true };
         bool distributed = options.Replicas is not null || options.Workers is not null || options.MultiWorker;
         if (distributed && !experiment.SupportsDistribution)
             throw new ArgumentException($"{experiment.Name} does not train under a distribution strategy (--replicas, --workers); fashion-mnist and oct-retina do.");
@@ -69,6 +70,9 @@ public static class Runner
     /// <summary>The strategy the options ask for; disposing it leaves the worker group.</summary>
     private static StrategyHolder? CreateStrategy(ExperimentOptions o)
     {
+        if (o.Cluster is { } cluster)
+            return new StrategyHolder(new MultiWorkerMirroredStrategy(new ClusterSpec(cluster,
+                o.TaskIndex ?? throw new ArgumentException("--cluster needs --task-index (this worker's position in the list)."))));
         if (o.MultiWorker) return new StrategyHolder(new MultiWorkerMirroredStrategy());
         if (o.Replicas is { } n) return new StrategyHolder(MirroredStrategy.OnCpuReplicas(n));
         return null;

@@ -70,9 +70,12 @@ public class MultiWorkerMirroredStrategyTests
 
         var multi = Path.Combine(dir.Path, "multi");
         var addresses = new[] { ProcessGroupTests.FreePort(), ProcessGroupTests.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
-        var workers = Enumerable.Range(0, 2)
-            .Select(i => Start($"{common} --multi-worker --output {multi}", ClusterSpec.TfConfig(addresses, i), Path.Combine(dir.Path, $"w{i}.log")))
-            .ToList();
+        // worker 0 reads TF_CONFIG, worker 1 the equivalent options
+        var workers = new List<Process>
+        {
+            Start($"{common} --multi-worker --output {multi}", ClusterSpec.TfConfig(addresses, 0), Path.Combine(dir.Path, "w0.log")),
+            Start($"{common} --cluster {string.Join(",", addresses)} --task-index 1 --output {multi}", null, Path.Combine(dir.Path, "w1.log")),
+        };
         foreach (var (w, i) in workers.Select((w, i) => (w, i)))
             Assert.True(Finish(w, TimeSpan.FromMinutes(3)) == 0, File.ReadAllText(Path.Combine(dir.Path, $"w{i}.log")));
 
@@ -176,6 +179,9 @@ public class MultiWorkerMirroredStrategyTests
     [Fact]
     public void TF_CONFIG_gives_ranks_chief_first_and_bad_configs_say_what_is_wrong()
     {
+        var noIndex = Assert.Throws<ArgumentException>(() => KerasNet.Experiments.Harness.Runner.Run(new KerasNet.Experiments.Experiments.FashionMnistExperiment(),
+            new KerasNet.Experiments.Harness.ExperimentOptions { Cluster = ["127.0.0.1:1", "127.0.0.1:2"], Output = Path.GetTempPath() }, TextWriter.Null));
+        Assert.Contains("--task-index", noIndex.Message);
         var spec = ClusterSpec.FromTfConfig("""{"cluster": {"chief": ["a:1"], "worker": ["b:2", "c:3"]}, "task": {"type": "worker", "index": 1}}""");
         Assert.Equal(2, spec.Rank);
         Assert.Equal(("a", 1), spec.Store);

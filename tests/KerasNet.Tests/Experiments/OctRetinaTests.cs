@@ -61,6 +61,11 @@ public class OctRetinaTests
         Assert.Equal(65_536 + 512 + 50_180, model.trainable_weights.Sum(v => v.NumElements));
         Assert.Equal(268_724, model.count_params());
         Assert.Equal([null, 4], model.outputs.shape.Dims);
+
+        // the article's VGG16: block5's three convolutions (3 × 2,359,808) and the Dense (7·7·512·4 + 4) train
+        var vgg = OctRetinaExperiment.BuildModel("vgg16", weights: null);
+        Assert.Equal(14_714_688 + 100_356, vgg.count_params());
+        Assert.Equal(3 * 2_359_808 + 100_356, vgg.trainable_weights.Sum(v => v.NumElements));
     }
 
     [Fact]

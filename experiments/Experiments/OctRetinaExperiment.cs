@@ -79,12 +79,12 @@ public sealed class OctRetinaExperiment : Experiment
     {
         if (o.DataDir is { } d)
         {
-            if (!Directory.Exists(d)) throw new DirectoryNotFoundException($"oct-retina: no folder '{d}' (--data-dir should be an OCT2017 folder with train/ and test/).");
+            if (!Directory.Exists(d)) throw new DirectoryNotFoundException($"No folder '{d}' (--data-dir should be an OCT2017 folder with train/ and test/).");
             return d;
         }
         var candidates = new[] { Path.Combine(KerasConfig.KerasHome, "datasets", "OCT2017"), "OCT2017" };
         return candidates.FirstOrDefault(Directory.Exists) ?? throw new DirectoryNotFoundException(
-            "oct-retina: the Retinal OCT images (OCT2017, Kermany et al. 2018, 5.8 GB) are not here and are not downloaded automatically " +
+            "The Retinal OCT images (OCT2017, Kermany et al. 2018, 5.8 GB) are not here and are not downloaded automatically " +
             "(no published checksum to verify them against). Get OCT2017.tar.gz from Mendeley Data (doi:10.17632/rscbjbr9sj.2) or " +
             $"Kaggle (paultimothymooney/kermany2018), extract it, and pass --data-dir <folder with train/ and test/>, or put it at {candidates[0]}.");
     }
@@ -147,9 +147,9 @@ public sealed class OctRetinaExperiment : Experiment
 
     private static int CountImages(string dir)
     {
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"oct-retina: no folder '{dir}'.");
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"No folder '{dir}'.");
         int n = Directory.EnumerateFiles(dir, "*.jpeg", SearchOption.AllDirectories).Count();
-        if (n == 0) throw new FileNotFoundException($"oct-retina: no .jpeg images under '{dir}' (expected CNV/, DME/, DRUSEN/, NORMAL/ folders of JPEGs).");
+        if (n == 0) throw new FileNotFoundException($"No .jpeg images under '{dir}' (expected CNV/, DME/, DRUSEN/, NORMAL/ folders of JPEGs).");
         return n;
     }
 }

@@ -13,7 +13,7 @@ public static class Runner
         if (options.Cluster is not null) options = options with { MultiWorker = true };
         bool distributed = options.Replicas is not null || options.Workers is not null || options.MultiWorker;
         if (distributed && !experiment.SupportsDistribution)
-            throw new ArgumentException($"{experiment.Name} does not train under a distribution strategy (--replicas, --workers); fashion-mnist and oct-retina do.");
+            throw new ArgumentException("--replicas, --workers, --multi-worker and --cluster apply to the experiments that train under a distribution strategy: fashion-mnist and oct-retina.");
         if (options.Workers is { } w && !options.MultiWorker)
             return WorkerLauncher.Run(experiment, options, output);
 

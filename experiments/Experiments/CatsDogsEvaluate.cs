@@ -89,8 +89,7 @@ public sealed class CatsDogsEvaluate : Experiment
     public static List<string> FinishedRuns(string root) =>
         !Directory.Exists(root) ? [] :
         Directory.GetDirectories(root).Order(StringComparer.Ordinal)
-            .Where(d => File.Exists(Path.Combine(d, "best_weights.h5")) && File.Exists(Path.Combine(d, "config.json")))
-            .Where(d => TryExperiment(d) is CatsDogsExperiment)
+            .Where(d => TryReadRun(d) is not null)
             .ToList();
 
     private sealed record RunConfig(string Experiment, string Backbone, string Precision, string? Weights, CatsDogsExperiment Owner);
@@ -111,15 +110,14 @@ public sealed class CatsDogsEvaluate : Experiment
         return new RunConfig(name, backbone.Length > 0 ? backbone : "vgg16", S("precision", "float32"), weights is "none" or "" ? null : weights, owner);
     }
 
-    private static Experiment? TryExperiment(string folder)
+    /// <summary>The run's configuration, or null when the folder is not a finished cats-vs-dogs run.</summary>
+    private static RunConfig? TryReadRun(string folder)
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
-            var name = doc.RootElement.TryGetProperty("experiment", out var v) ? v.GetString() : null;
-            return Catalog.All.FirstOrDefault(e => e.Name == name);
+            return ReadRun(folder);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is IOException or JsonException or ArgumentException or InvalidOperationException)
         {
             return null;
         }

@@ -14,7 +14,7 @@ public static class Runner
         bool distributed = options.Replicas is not null || options.Workers is not null || options.MultiWorker;
         if (distributed && !experiment.SupportsDistribution)
             throw new ArgumentException("--replicas, --workers, --multi-worker and --cluster apply to the experiments that train under a distribution strategy: fashion-mnist and oct-retina.");
-        if (options.Workers is { } w && !options.MultiWorker)
+        if (options.Workers is not null && !options.MultiWorker)
             return WorkerLauncher.Run(experiment, options, output);
 
         if (options.Threads is { } t) Runtime.NumThreads = t;

@@ -24,6 +24,7 @@ public static class WorkerLauncher
         output.WriteLine($"Launching {n} workers on {string.Join(", ", addresses)} ({threads} thread(s) each); run folder {runDir}");
 
         var processes = new List<Process>();
+        var logs = new List<StreamWriter>();
         try
         {
             for (int i = 0; i < n; i++)
@@ -37,9 +38,9 @@ public static class WorkerLauncher
                 if (i > 0)
                 {
                     var log = new StreamWriter(Path.Combine(runDir, $"worker-{i}.log")) { AutoFlush = true };
+                    logs.Add(log);
                     p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
                     p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-                    p.Exited += (_, _) => { };
                     p.BeginOutputReadLine();
                     p.BeginErrorReadLine();
                 }
@@ -62,7 +63,6 @@ public static class WorkerLauncher
                 }
                 Thread.Sleep(100);
             }
-            foreach (var p in processes) p.WaitForExit();  // drain redirected output
             return 0;
         }
         finally
@@ -70,8 +70,11 @@ public static class WorkerLauncher
             foreach (var p in processes)
             {
                 Kill(p);
+                p.WaitForExit();  // its output handlers are done before the logs close
                 p.Dispose();
             }
+            foreach (var log in logs)
+                lock (log) log.Dispose();
         }
     }
 

@@ -8,27 +8,13 @@ public static class Autograd
     /// <summary>d loss / d input for each input (zeros where the loss does not depend on it).</summary>
     public static unsafe Tensor[] Grad(Tensor loss, IReadOnlyList<Tensor> inputs)
     {
-        var raws = new IntPtr[inputs.Count];
         var outs = new IntPtr[inputs.Count];
-        var added = new bool[inputs.Count];
-        try
+        using (var handles = new BorrowedHandles(inputs))
+        fixed (IntPtr* pi = handles.Raw)
+        fixed (IntPtr* po = outs)
         {
-            for (int i = 0; i < raws.Length; i++)
-            {
-                inputs[i].Handle.DangerousAddRef(ref added[i]);
-                raws[i] = inputs[i].Handle.DangerousGetHandle();
-            }
-            fixed (IntPtr* pi = raws)
-            fixed (IntPtr* po = outs)
-            {
-                if (NativeMethods.knt_grad(loss.Handle, pi, raws.Length, po) < 0)
-                    throw Tensor.Failure("grad", loss);
-            }
-        }
-        finally
-        {
-            for (int i = 0; i < raws.Length; i++)
-                if (added[i]) inputs[i].Handle.DangerousRelease();
+            if (NativeMethods.knt_grad(loss.Handle, pi, outs.Length, po) < 0)
+                throw Tensor.Failure("grad", loss);
         }
         var grads = new Tensor[outs.Length];
         for (int i = 0; i < outs.Length; i++) grads[i] = Tensor.WrapUnchecked(outs[i]);

@@ -52,24 +52,10 @@ public sealed unsafe class ProcessGroup : IDisposable
 
     private unsafe void Collective(IReadOnlyList<Tensor> tensors, string what, Call call)
     {
-        var raws = new IntPtr[tensors.Count];
-        var added = new bool[tensors.Count];
-        try
-        {
-            for (int i = 0; i < raws.Length; i++)
-            {
-                tensors[i].Handle.DangerousAddRef(ref added[i]);
-                raws[i] = tensors[i].Handle.DangerousGetHandle();
-            }
-            fixed (IntPtr* p = raws)
-                if (call(p, raws.Length) < 0)
-                    throw Failure(what);
-        }
-        finally
-        {
-            for (int i = 0; i < raws.Length; i++)
-                if (added[i]) tensors[i].Handle.DangerousRelease();
-        }
+        using var handles = new BorrowedHandles(tensors);
+        fixed (IntPtr* p = handles.Raw)
+            if (call(p, handles.Raw.Length) < 0)
+                throw Failure(what);
     }
 
     private CollectiveException Failure(string what) => new(

@@ -118,26 +118,12 @@ public sealed partial class Tensor
     public static unsafe Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0)
     {
         if (tensors.Count == 0) throw new ArgumentException("Concat needs at least one tensor.", nameof(tensors));
-        var raws = new IntPtr[tensors.Count];
-        bool[] added = new bool[tensors.Count];
-        try
+        using var handles = new BorrowedHandles(tensors);
+        fixed (IntPtr* p = handles.Raw)
         {
-            for (int i = 0; i < raws.Length; i++)
-            {
-                tensors[i].Handle.DangerousAddRef(ref added[i]);
-                raws[i] = tensors[i].Handle.DangerousGetHandle();
-            }
-            fixed (IntPtr* p = raws)
-            {
-                var raw = NativeMethods.knt_cat(p, raws.Length, axis);
-                if (raw == IntPtr.Zero) throw Failure("cat", tensors.ToArray());
-                return WrapUnchecked(raw);
-            }
-        }
-        finally
-        {
-            for (int i = 0; i < raws.Length; i++)
-                if (added[i]) tensors[i].Handle.DangerousRelease();
+            var raw = NativeMethods.knt_cat(p, handles.Raw.Length, axis);
+            if (raw == IntPtr.Zero) throw Failure("cat", tensors.ToArray());
+            return WrapUnchecked(raw);
         }
     }
 

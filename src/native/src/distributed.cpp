@@ -18,8 +18,25 @@ struct knt_group_s {
 
 namespace {
 
-// The caller names the collective; Gloo's message says what broke.
-void wait_for(const c10::intrusive_ptr<c10d::Work>& work, const char*) { work->wait(); }
+// The tensors as one flat float32 buffer: one collective instead of one per tensor.
+std::vector<at::Tensor> coalesced(const knt_tensor* tensors, int n) {
+  std::vector<at::Tensor> flat;
+  flat.reserve(n);
+  for (int i = 0; i < n; i++) flat.push_back(T(tensors[i]).detach().to(at::kFloat).reshape({-1}));
+  return {at::cat(flat)};
+}
+
+// Copies the buffer's pieces back into the tensors, in place.
+void scatter_back(const at::Tensor& buffer, const knt_tensor* tensors, int n) {
+  at::NoGradGuard no_grad;
+  int64_t offset = 0;
+  for (int i = 0; i < n; i++) {
+    auto& t = T(tensors[i]);
+    int64_t len = t.numel();
+    t.copy_(buffer.narrow(0, offset, len).view(t.sizes()));
+    offset += len;
+  }
+}
 
 }  // namespace
 
@@ -54,25 +71,12 @@ int knt_group_allreduce_sum(knt_group g, const knt_tensor* tensors, int n) {
   KNT_GUARD(-1, {
     TORCH_CHECK(g != nullptr, "null process group");
     if (n == 0) return 0;
-    std::vector<at::Tensor> flat;
-    flat.reserve(n);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
       TORCH_CHECK(T(tensors[i]).scalar_type() == at::kFloat, "all-reduce takes float32 tensors, tensor ", i, " is ",
                   T(tensors[i]).scalar_type());
-      flat.push_back(T(tensors[i]).detach().reshape({-1}));
-    }
-    std::vector<at::Tensor> buffer{at::cat(flat)};
-    wait_for(g->group->allreduce(buffer), "all-reduce");
-    int64_t offset = 0;
-    for (int i = 0; i < n; i++) {
-      auto& t = T(tensors[i]);
-      int64_t len = t.numel();
-      {
-        at::NoGradGuard no_grad;
-        t.copy_(buffer[0].narrow(0, offset, len).view(t.sizes()));
-      }
-      offset += len;
-    }
+    auto buffer = coalesced(tensors, n);
+    g->group->allreduce(buffer)->wait();
+    scatter_back(buffer[0], tensors, n);
     return 0;
   })
 }
@@ -82,22 +86,11 @@ int knt_group_broadcast(knt_group g, const knt_tensor* tensors, int n, int root)
   KNT_GUARD(-1, {
     TORCH_CHECK(g != nullptr, "null process group");
     if (n == 0) return 0;
-    std::vector<at::Tensor> flat;
-    for (int i = 0; i < n; i++) flat.push_back(T(tensors[i]).detach().to(at::kFloat).reshape({-1}));
-    std::vector<at::Tensor> buffer{at::cat(flat)};
+    auto buffer = coalesced(tensors, n);
     c10d::BroadcastOptions opts;
     opts.rootRank = root;
-    wait_for(g->group->broadcast(buffer, opts), "broadcast");
-    int64_t offset = 0;
-    for (int i = 0; i < n; i++) {
-      auto& t = T(tensors[i]);
-      int64_t len = t.numel();
-      {
-        at::NoGradGuard no_grad;
-        t.copy_(buffer[0].narrow(0, offset, len).view(t.sizes()));
-      }
-      offset += len;
-    }
+    g->group->broadcast(buffer, opts)->wait();
+    scatter_back(buffer[0], tensors, n);
     return 0;
   })
 }
@@ -105,7 +98,7 @@ int knt_group_broadcast(knt_group g, const knt_tensor* tensors, int n, int root)
 int knt_group_barrier(knt_group g) {
   KNT_GUARD(-1, {
     TORCH_CHECK(g != nullptr, "null process group");
-    wait_for(g->group->barrier(), "barrier");
+    g->group->barrier()->wait();
     return 0;
   })
 }

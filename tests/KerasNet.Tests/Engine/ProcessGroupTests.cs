@@ -7,19 +7,10 @@ namespace KerasNet.Tests.Engine;
 
 public class ProcessGroupTests
 {
-    internal static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
-
     /// <summary>Two ranks of one group, each joined on its own thread (joining blocks until both are there).</summary>
     private static (ProcessGroup, ProcessGroup) Pair(TimeSpan timeout)
     {
-        int port = FreePort();
+        int port = Fixtures.FreePort();
         ProcessGroup? g1 = null;
         var t = new Thread(() => g1 = new ProcessGroup("127.0.0.1", port, "127.0.0.1", 1, 2, timeout));
         t.Start();
@@ -81,7 +72,7 @@ public class ProcessGroupTests
     [Fact]
     public void Joining_a_group_nobody_hosts_times_out_naming_the_address()
     {
-        int port = FreePort();
+        int port = Fixtures.FreePort();
         var e = Assert.Throws<CollectiveException>(() => new ProcessGroup("127.0.0.1", port, "127.0.0.1", 1, 2, TimeSpan.FromSeconds(2)));
         Assert.Contains($"127.0.0.1:{port}", e.Message);
     }

@@ -130,17 +130,10 @@ public class OctRetinaTests
             KerasConfig.DataDir = previous;
         }
         var workers = Path.Combine(dir.Path, "workers");
-        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kerasnet-experiments"))
-        {
-            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "oct-retina", "--data-dir", data!, "--backbone", "mobilenet", "--weights", weights, "--workers", "2", "--verbose", "0", "--output", workers })
-            info.ArgumentList.Add(arg);
-        using var p = System.Diagnostics.Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var errors = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(3)), "the workers did not finish in 3 minutes");
-        Assert.True(p.ExitCode == 0, output.Result + errors.Result);
+        var log = Path.Combine(dir.Path, "workers.log");
+        var p = Fixtures.StartExperiments(log, null, "oct-retina", "--data-dir", data!, "--backbone", "mobilenet", "--weights", weights,
+            "--workers", "2", "--verbose", "0", "--output", workers);
+        Assert.True(Fixtures.Finish(p, TimeSpan.FromMinutes(3)) == 0, File.ReadAllText(log));
 
         Tensor MovingMean(string run)
         {

@@ -20,7 +20,7 @@ public class GetFileTests
 
         public Server(bool honourRange = true, int cutFirstAfter = -1)
         {
-            Port = FreePort();
+            Port = Fixtures.FreePort();
             _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
             _listener.Start();
             HonourRange = honourRange;
@@ -75,15 +75,6 @@ public class GetFileTests
             _listener.Stop();
             _listener.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 
     private static string Get(Fixtures.TempDir dir, string url, string? hash) =>
@@ -153,7 +144,7 @@ public class GetFileTests
     public void Offline_names_the_file_the_url_and_where_to_put_it()
     {
         using var dir = new Fixtures.TempDir();
-        var url = $"http://127.0.0.1:{FreePort()}/weights.h5";  // nothing listens there
+        var url = $"http://127.0.0.1:{Fixtures.FreePort()}/weights.h5";  // nothing listens there
         var e = Assert.Throws<IOException>(() => Get(dir, url, Sha256));
         Assert.Contains("weights.h5", e.Message);
         Assert.Contains(url, e.Message);

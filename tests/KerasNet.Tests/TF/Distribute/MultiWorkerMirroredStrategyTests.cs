@@ -10,8 +10,6 @@ namespace KerasNet.Tests.TF.Distribute;
 /// <summary>Workers as real processes: the experiments program (built next to the tests) on 127.0.0.1.</summary>
 public class MultiWorkerMirroredStrategyTests
 {
-    private static string Program => Path.Combine(AppContext.BaseDirectory, "kerasnet-experiments");
-
     /// <summary>A tiny Fashion-MNIST-shaped data set (64 training, 32 test images) in dir/fashion-mnist.</summary>
     private static void WriteFashionFixture(string dir)
     {
@@ -24,32 +22,6 @@ public class MultiWorkerMirroredStrategyTests
         IdxFileTests.WriteGz(Path.Combine(fm, "train-labels-idx1-ubyte.gz"), IdxFileTests.Idx([64], Labels(64)));
         IdxFileTests.WriteGz(Path.Combine(fm, "t10k-images-idx3-ubyte.gz"), IdxFileTests.Idx([32, 28, 28], Pixels(32)));
         IdxFileTests.WriteGz(Path.Combine(fm, "t10k-labels-idx1-ubyte.gz"), IdxFileTests.Idx([32], Labels(32)));
-    }
-
-    private static Process Start(string arguments, string? tfConfig, string logPath)
-    {
-        var info = new ProcessStartInfo(Program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) info.ArgumentList.Add(a);
-        if (tfConfig is not null) info.Environment["TF_CONFIG"] = tfConfig;
-        info.Environment["KERASNET_NUM_THREADS"] = "1";
-        var p = Process.Start(info)!;
-        var log = new StreamWriter(logPath) { AutoFlush = true };
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    private static int Finish(Process p, TimeSpan limit)
-    {
-        if (!p.WaitForExit(limit))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"process {p.Id} did not finish within {limit}");
-        }
-        p.WaitForExit();
-        return p.ExitCode;
     }
 
     private static List<Tensor> Weights(string h5)
@@ -66,18 +38,18 @@ public class MultiWorkerMirroredStrategyTests
         WriteFashionFixture(dir.Path);
         string common = $"fashion-mnist --data-dir {dir.Path} --epochs 1 --steps-per-epoch 5 --verbose 0 --threads 1";
         var single = Path.Combine(dir.Path, "single");
-        Assert.Equal(0, Finish(Start($"{common} --output {single}", null, Path.Combine(dir.Path, "single.log")), TimeSpan.FromMinutes(3)));
+        Assert.Equal(0, Fixtures.Finish(Fixtures.StartExperiments(Path.Combine(dir.Path, "single.log"), null, $"{common} --output {single}".Split(' ')), TimeSpan.FromMinutes(3)));
 
         var multi = Path.Combine(dir.Path, "multi");
-        var addresses = new[] { ProcessGroupTests.FreePort(), ProcessGroupTests.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
+        var addresses = new[] { Fixtures.FreePort(), Fixtures.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
         // worker 0 reads TF_CONFIG, worker 1 the equivalent options
         var workers = new List<Process>
         {
-            Start($"{common} --multi-worker --output {multi}", ClusterSpec.TfConfig(addresses, 0), Path.Combine(dir.Path, "w0.log")),
-            Start($"{common} --cluster {string.Join(",", addresses)} --task-index 1 --output {multi}", null, Path.Combine(dir.Path, "w1.log")),
+            Fixtures.StartExperiments(Path.Combine(dir.Path, "w0.log"), ClusterSpec.TfConfig(addresses, 0), $"{common} --multi-worker --output {multi}".Split(' ')),
+            Fixtures.StartExperiments(Path.Combine(dir.Path, "w1.log"), null, $"{common} --cluster {string.Join(",", addresses)} --task-index 1 --output {multi}".Split(' ')),
         };
         foreach (var (w, i) in workers.Select((w, i) => (w, i)))
-            Assert.True(Finish(w, TimeSpan.FromMinutes(3)) == 0, File.ReadAllText(Path.Combine(dir.Path, $"w{i}.log")));
+            Assert.True(Fixtures.Finish(w, TimeSpan.FromMinutes(3)) == 0, File.ReadAllText(Path.Combine(dir.Path, $"w{i}.log")));
 
         // each worker computed half of every batch of 64; the all-reduced update equals the single process's
         double max = Weights(Path.Combine(single, "final_weights.h5")).Zip(Weights(Path.Combine(multi, "final_weights.h5")))
@@ -94,11 +66,11 @@ public class MultiWorkerMirroredStrategyTests
     {
         using var dir = new Fixtures.TempDir();
         WriteFashionFixture(dir.Path);
-        var addresses = new[] { ProcessGroupTests.FreePort(), ProcessGroupTests.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
+        var addresses = new[] { Fixtures.FreePort(), Fixtures.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
         string args = $"fashion-mnist --data-dir {dir.Path} --epochs 100000 --verbose 2 --threads 1 --multi-worker --output {Path.Combine(dir.Path, "run")}";
         var log0 = Path.Combine(dir.Path, "w0.log");
-        var w0 = Start(args, ClusterSpec.TfConfig(addresses, 0), log0);
-        var w1 = Start(args, ClusterSpec.TfConfig(addresses, 1), Path.Combine(dir.Path, "w1.log"));
+        var w0 = Fixtures.StartExperiments(log0, ClusterSpec.TfConfig(addresses, 0), args.Split(' '));
+        var w1 = Fixtures.StartExperiments(Path.Combine(dir.Path, "w1.log"), ClusterSpec.TfConfig(addresses, 1), args.Split(' '));
         try
         {
             // wait until they train together (the chief has finished epochs)
@@ -107,7 +79,7 @@ public class MultiWorkerMirroredStrategyTests
             Assert.Contains("Epoch 3/", ReadShared(log0));
             w1.Kill();
             var clock = Stopwatch.StartNew();
-            int code = Finish(w0, TimeSpan.FromSeconds(60));
+            int code = Fixtures.Finish(w0, TimeSpan.FromSeconds(60));
             Assert.NotEqual(0, code);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60));
             var text = ReadShared(log0);
@@ -145,7 +117,7 @@ public class MultiWorkerMirroredStrategyTests
         single.compile(optimizer: keras.optimizers.SGD(0.1), loss: "categorical_crossentropy");
         single.train_on_batch(x, y);
 
-        var addresses = new[] { ProcessGroupTests.FreePort(), ProcessGroupTests.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
+        var addresses = new[] { Fixtures.FreePort(), Fixtures.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
         var trained = new KerasNet.Keras.Models.Sequential?[2];
         var errors = new Exception?[2];
         var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>

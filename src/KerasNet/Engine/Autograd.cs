@@ -17,7 +17,7 @@ public static class Autograd
                 throw Tensor.Failure("grad", loss);
         }
         var grads = new Tensor[outs.Length];
-        for (int i = 0; i < outs.Length; i++) grads[i] = Tensor.WrapUnchecked(outs[i]);
+        for (int i = 0; i < outs.Length; i++) grads[i] = Tensor.WrapUnchecked(outs[i], "grad");
         return grads;
     }
 

@@ -15,8 +15,8 @@ public static class NN
         long* s = stackalloc long[] { strides.H, strides.W };
         long* p = stackalloc long[] { pads.Top, pads.Bottom, pads.Left, pads.Right };
         long* d = stackalloc long[] { dilation.H, dilation.W };
-        var raw = NativeMethods.knt_conv2d(x.Handle, kernelHwio.Handle, Optional(bias), s, p, d, groups);
-        GC.KeepAlive(bias);
+        using var b = new Optional(bias);
+        var raw = NativeMethods.knt_conv2d(x.Handle, kernelHwio.Handle, b.Raw, s, p, d, groups);
         return Tensor.Wrap(raw, "conv2d", x, kernelHwio, bias);
     }
 
@@ -27,23 +27,32 @@ public static class NN
         long* s = stackalloc long[] { strides.H, strides.W };
         long* p = stackalloc long[] { pads.Top, pads.Bottom, pads.Left, pads.Right };
         long* d = stackalloc long[] { dilation.H, dilation.W };
-        var raw = NativeMethods.knt_depthwise_conv2d(x.Handle, kernel.Handle, Optional(bias), s, p, d);
-        GC.KeepAlive(bias);
+        using var b = new Optional(bias);
+        var raw = NativeMethods.knt_depthwise_conv2d(x.Handle, kernel.Handle, b.Raw, s, p, d);
         return Tensor.Wrap(raw, "depthwise_conv2d", x, kernel, bias);
     }
 
-    /// <summary>
-    /// Keras's batch normalization over the last axis. Training normalises with the batch statistics and
-    /// moves the moving statistics in place: moving = moving·momentum + batch·(1 - momentum).
-    /// </summary>
-    public static Tensor BatchNorm(Tensor x, Tensor? gamma, Tensor? beta, Tensor movingMean, Tensor movingVar,
-        bool training, double momentum, double epsilon)
+    /// <summary>Keras's batch normalization over the last axis with given (moving) statistics: inference.</summary>
+    public static Tensor BatchNorm(Tensor x, Tensor? gamma, Tensor? beta, Tensor movingMean, Tensor movingVar, double epsilon)
     {
-        var raw = NativeMethods.knt_batch_norm(x.Handle, Optional(gamma), Optional(beta), movingMean.Handle,
-            movingVar.Handle, training ? 1 : 0, momentum, epsilon);
-        GC.KeepAlive(gamma);
-        GC.KeepAlive(beta);
+        using var g = new Optional(gamma);
+        using var b = new Optional(beta);
+        var raw = NativeMethods.knt_batch_norm(x.Handle, g.Raw, b.Raw, movingMean.Handle, movingVar.Handle, epsilon);
         return Tensor.Wrap(raw, "batch_norm", x, movingMean, gamma);
+    }
+
+    /// <summary>
+    /// Keras's batch normalization over the last axis while training: normalised with the batch's own
+    /// statistics, which are returned too (float32 mean and biased variance per channel) for the layer
+    /// to move its moving statistics.
+    /// </summary>
+    public static (Tensor Output, Tensor Mean, Tensor Variance) BatchNormTraining(Tensor x, Tensor? gamma, Tensor? beta, double epsilon)
+    {
+        using var g = new Optional(gamma);
+        using var b = new Optional(beta);
+        var raw = NativeMethods.knt_batch_norm_train(x.Handle, g.Raw, b.Raw, epsilon, out var mean, out var variance);
+        var y = Tensor.Wrap(raw, "batch_norm", x, gamma, beta);
+        return (y, Tensor.WrapUnchecked(mean, "batch_norm_mean"), Tensor.WrapUnchecked(variance, "batch_norm_variance"));
     }
 
     /// <summary>Pads an NHWC tensor's height and width with a constant.</summary>
@@ -72,18 +81,39 @@ public static class NN
     /// <summary>x · kernel + bias with kernel shaped (in, out), as Keras stores it.</summary>
     public static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias)
     {
-        var raw = NativeMethods.knt_dense(x.Handle, kernel.Handle, Optional(bias));
-        GC.KeepAlive(bias);
+        using var b = new Optional(bias);
+        var raw = NativeMethods.knt_dense(x.Handle, kernel.Handle, b.Raw);
         return Tensor.Wrap(raw, "dense", x, kernel, bias);
     }
 
-    // An optional input travels as a raw pointer (a SafeHandle argument cannot be null); the caller
-    // keeps its owner alive across the call with GC.KeepAlive.
-    private static IntPtr Optional(Tensor? t)
+    // An optional input travels as a raw pointer (a SafeHandle argument cannot be null), its handle held
+    // by a reference for the call, so neither Dispose on another thread nor the finalizer frees it meanwhile;
+    // a disposed tensor is an ObjectDisposedException here, never a dangling pointer.
+    private readonly struct Optional : IDisposable
     {
-        if (t is null) return IntPtr.Zero;
-        ObjectDisposedException.ThrowIf(t.IsDisposed, t);
-        return t.Handle.DangerousGetHandle();
+        private readonly TensorHandle? _handle;
+
+        public Optional(Tensor? t)
+        {
+            Raw = IntPtr.Zero;
+            _handle = null;
+            if (t is null) return;
+            bool added = false;
+            try
+            {
+                t.Handle.DangerousAddRef(ref added);
+            }
+            catch (ObjectDisposedException)
+            {
+                throw new ObjectDisposedException(nameof(Tensor), "An input tensor was used after it was disposed.");
+            }
+            _handle = t.Handle;
+            Raw = _handle.DangerousGetHandle();
+        }
+
+        public IntPtr Raw { get; }
+
+        public void Dispose() => _handle?.DangerousRelease();
     }
 
     private static Tensor Act(ActivationOp op, string name, Tensor x) =>

@@ -27,6 +27,7 @@ public static class Runtime
             }
             try
             {
+                CheckAbi();
                 if (NativeMethods.knt_init(threads) < 0)
                     throw new InvalidOperationException("Engine initialisation failed: " + NativeMethods.LastError());
             }
@@ -38,6 +39,26 @@ public static class Runtime
             }
             _initialized = true;
         }
+    }
+
+    /// <summary>The version of the C ABI (src/native/include/knt.h, KNT_ABI_VERSION) these bindings are written for.</summary>
+    public const int AbiVersion = 2;
+
+    private static void CheckAbi()
+    {
+        int found;
+        try
+        {
+            found = NativeMethods.knt_abi_version();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            found = 1;  // libraries before the version export
+        }
+        if (found != AbiVersion)
+            throw new InvalidOperationException(
+                $"The native engine libkntnative.so is stale: it implements ABI version {found}, these bindings need {AbiVersion}. " +
+                "Rebuild it: `dotnet build` (runs src/native/build.sh), or delete src/native/build and build again.");
     }
 
     /// <summary>Intra-op threads libtorch uses for each kernel.</summary>
@@ -90,7 +111,8 @@ public static class Runtime
     public static void ManualSeed(ulong seed)
     {
         EnsureInitialized();
-        NativeMethods.knt_manual_seed(seed);
+        if (NativeMethods.knt_manual_seed(seed) < 0)
+            throw new InvalidOperationException("manual_seed: " + NativeMethods.LastError());
     }
 
     /// <summary>The engine generator's state (initializers, dropout masks, shuffles), to save and restore.</summary>
@@ -109,7 +131,11 @@ public static class Runtime
             throw new ArgumentException("Not a generator state: " + NativeMethods.LastError());
     }
 
-    /// <summary>Native tensor handles alive right now: the leak check used by the tests.</summary>
+    /// <summary>
+    /// Native tensor handles alive right now in the whole process, including garbage the finalizer has not
+    /// freed yet: a coarse gauge (benchmarks plot it). To check that code frees what it makes, use
+    /// <see cref="TensorTracker"/>, which counts only what was made in its window.
+    /// </summary>
     public static long LiveTensors
     {
         get

@@ -95,7 +95,7 @@ public sealed partial class Tensor
             var raw = NativeMethods.knt_reshape(Handle, s, shape.Length);
             if (raw == IntPtr.Zero)
                 throw new TensorOpException("reshape", NativeMethods.LastError(), [Shape, shape]);
-            return WrapUnchecked(raw);
+            return WrapUnchecked(raw, "reshape");
         }
     }
 
@@ -123,7 +123,7 @@ public sealed partial class Tensor
         {
             var raw = NativeMethods.knt_cat(p, handles.Raw.Length, axis);
             if (raw == IntPtr.Zero) throw Failure("cat", tensors.ToArray());
-            return WrapUnchecked(raw);
+            return WrapUnchecked(raw, "cat");
         }
     }
 

@@ -29,9 +29,14 @@ public sealed partial class Tensor : IDisposable
 
     static Tensor() => Runtime.EnsureInitialized();
 
-    private Tensor(IntPtr raw)
+    /// <summary>This tensor's serial number: tensors are numbered in the order they are made (see <see cref="TensorTracker"/>).</summary>
+    internal readonly long Serial;
+
+    private Tensor(IntPtr raw, string op)
     {
         Handle = new TensorHandle(raw);
+        Serial = TensorTracker.NextSerial();
+        TensorTracker.Created(Serial, op);
         if (TensorScope.Current is null)
             Handle.AddMemoryPressure(NumElements * DType.ElementSize());  // left to the GC: let it see the size
         else
@@ -41,18 +46,19 @@ public sealed partial class Tensor : IDisposable
     // ---- results of native calls
 
     internal static Tensor Wrap(IntPtr raw, string op, Tensor a) =>
-        raw != IntPtr.Zero ? new Tensor(raw) : throw Failure(op, a);
+        raw != IntPtr.Zero ? new Tensor(raw, op) : throw Failure(op, a);
 
     internal static Tensor Wrap(IntPtr raw, string op, Tensor a, Tensor? b) =>
-        raw != IntPtr.Zero ? new Tensor(raw) : throw Failure(op, a, b);
+        raw != IntPtr.Zero ? new Tensor(raw, op) : throw Failure(op, a, b);
 
     internal static Tensor Wrap(IntPtr raw, string op, Tensor a, Tensor? b, Tensor? c) =>
-        raw != IntPtr.Zero ? new Tensor(raw) : throw Failure(op, a, b, c);
+        raw != IntPtr.Zero ? new Tensor(raw, op) : throw Failure(op, a, b, c);
 
     internal static Tensor WrapNew(IntPtr raw, string op, ReadOnlySpan<long> shape) =>
-        raw != IntPtr.Zero ? new Tensor(raw) : throw new TensorOpException(op, NativeMethods.LastError(), [shape.ToArray()]);
+        raw != IntPtr.Zero ? new Tensor(raw, op) : throw new TensorOpException(op, NativeMethods.LastError(), [shape.ToArray()]);
 
-    internal static Tensor WrapUnchecked(IntPtr raw) => new(raw);
+    /// <summary>A handle the caller has already checked (non-null), made by <paramref name="op"/>.</summary>
+    internal static Tensor WrapUnchecked(IntPtr raw, string op) => new(raw, op);
 
     internal static void Check(int status, string op, Tensor a, Tensor? b = null, Tensor? c = null)
     {
@@ -264,6 +270,8 @@ public sealed partial class Tensor : IDisposable
     public void Dispose()
     {
         Scope = null;
+        if (Handle.IsClosed) return;
+        TensorTracker.Disposed(Serial);
         Handle.Dispose();
     }
 

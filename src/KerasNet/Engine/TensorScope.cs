@@ -40,6 +40,22 @@ public sealed class TensorScope : IDisposable
         _owned.Add(t);
     }
 
+    /// <summary>
+    /// Ends this scope without disposing what it owns: the tensors are returned, owned by nobody, for the
+    /// caller to hand to another scope (work done on another thread whose results the caller's step owns).
+    /// </summary>
+    internal List<Tensor> EndAndRelease()
+    {
+        if (_current != this)
+            throw new InvalidOperationException("TensorScope ended out of order: end inner scopes first.");
+        _disposed = true;
+        _current = Parent;
+        var kept = _owned.Where(t => t.Scope == this).ToList();
+        foreach (var t in kept) t.Scope = null;
+        _owned.Clear();
+        return kept;
+    }
+
     public void Dispose()
     {
         if (_disposed) return;

@@ -3,10 +3,10 @@ using KerasNet.Engine;
 namespace KerasNet.Keras;
 
 /// <summary>
-/// A layer weight (Keras's Variable): a float tensor that lives until its layer is gone, in Keras's
-/// layout (Conv2D kernels HWIO, Dense kernels (in, out)).
+/// A layer weight (Keras's Variable): a float tensor in Keras's layout (Conv2D kernels HWIO, Dense
+/// kernels (in, out)). It lives until it is disposed — by its layer's or model's Dispose — or collected.
 /// </summary>
-public sealed class Variable
+public sealed class Variable : IDisposable
 {
     internal Variable(string name, Tensor value, bool trainable)
     {
@@ -43,12 +43,22 @@ public sealed class Variable
 
     public long NumElements => Value.NumElements;
 
-    /// <summary>Overwrites the value; the shapes must match.</summary>
+    /// <summary>
+    /// Overwrites the value; the shapes must match. Inside a replica of a distributed step
+    /// (<see cref="TF.Distribute.Strategy.run{T}"/>) the value is recorded for the strategy, which assigns
+    /// the mean over the replicas once they have all run, as tf.distribute aggregates such variables.
+    /// </summary>
     public void assign(Tensor value)
     {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (!value.Shape.SequenceEqual(Value.Shape))
             throw new ArgumentException(
                 $"Cannot assign a value of shape {Tensor.FormatShape(value.Shape)} to variable '{path}' of shape {Tensor.FormatShape(Value.Shape)}.");
+        if (TF.Distribute.ReplicaContext.Current is { num_replicas_in_sync: > 1 } replica)
+        {
+            replica.RecordAssign(Value, value);
+            return;
+        }
         using (Autograd.NoGrad())
         {
             using var cast = value.DType == Value.DType ? null : value.AsType(Value.DType);
@@ -63,5 +73,11 @@ public sealed class Variable
         return detached.Clone();
     }
 
-    public override string ToString() => $"<Variable '{path}' shape={Tensor.FormatShape(shape)}>";
+    public bool IsDisposed => Value.IsDisposed;
+
+    /// <summary>Frees the weight's native memory now; using the variable afterwards is an ObjectDisposedException.</summary>
+    public void Dispose() => Value.Dispose();
+
+    public override string ToString() =>
+        IsDisposed ? $"<Variable '{path}' (disposed)>" : $"<Variable '{path}' shape={Tensor.FormatShape(shape)}>";
 }

@@ -13,11 +13,12 @@ internal static unsafe class NativeMethods
 
     // runtime.cpp
     [DllImport(Lib)] internal static extern IntPtr knt_last_error();
+    [DllImport(Lib)] internal static extern int knt_abi_version();
     [DllImport(Lib)] internal static extern int knt_init(int numThreads);
     [DllImport(Lib)] internal static extern int knt_set_num_threads(int n);
     [DllImport(Lib)] internal static extern int knt_get_num_threads();
     [DllImport(Lib)] internal static extern void knt_set_thread_local_threads(int n);
-    [DllImport(Lib)] internal static extern void knt_manual_seed(ulong seed);
+    [DllImport(Lib)] internal static extern int knt_manual_seed(ulong seed);
     [DllImport(Lib)] internal static extern long knt_live_tensors();
     [DllImport(Lib)] internal static extern IntPtr knt_rng_get_state();
     [DllImport(Lib)] internal static extern int knt_rng_set_state(TensorHandle state);
@@ -75,8 +76,10 @@ internal static unsafe class NativeMethods
 
     [DllImport(Lib)] internal static extern IntPtr knt_depthwise_conv2d(TensorHandle x, TensorHandle kernel, IntPtr bias,
         long* strides, long* pads, long* dilation);
+    [DllImport(Lib)] internal static extern IntPtr knt_batch_norm_train(TensorHandle x, IntPtr gamma, IntPtr beta, double epsilon,
+        out IntPtr meanOut, out IntPtr varOut);
     [DllImport(Lib)] internal static extern IntPtr knt_batch_norm(TensorHandle x, IntPtr gamma, IntPtr beta,
-        TensorHandle movingMean, TensorHandle movingVar, int training, double momentum, double epsilon);
+        TensorHandle movingMean, TensorHandle movingVar, double epsilon);
     [DllImport(Lib)] internal static extern IntPtr knt_pad2d(TensorHandle x, long* pads, double value);
 
     // image.cpp
@@ -87,22 +90,22 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern void knt_buffer_free(IntPtr p);
     [DllImport(Lib)] internal static extern IntPtr knt_image_affine(TensorHandle img, double* m, int border, double cval);
 
-    // h5.cpp
-    [DllImport(Lib)] internal static extern long knt_h5_open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int create);
-    [DllImport(Lib)] internal static extern int knt_h5_close(long file);
-    [DllImport(Lib)] internal static extern int knt_h5_exists(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
-    [DllImport(Lib)] internal static extern int knt_h5_create_group(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
-    [DllImport(Lib)] internal static extern long knt_h5_read_strings(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+    // h5.cpp (file ids are owned by H5FileHandle)
+    [DllImport(Lib)] internal static extern H5FileHandle knt_h5_open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int create);
+    [DllImport(Lib)] internal static extern int knt_h5_close(IntPtr file);
+    [DllImport(Lib)] internal static extern int knt_h5_exists(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+    [DllImport(Lib)] internal static extern int knt_h5_create_group(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+    [DllImport(Lib)] internal static extern long knt_h5_read_strings(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
         [MarshalAs(UnmanagedType.LPUTF8Str)] string attr, byte* buf, long cap);
-    [DllImport(Lib)] internal static extern int knt_h5_write_strings(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+    [DllImport(Lib)] internal static extern int knt_h5_write_strings(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
         [MarshalAs(UnmanagedType.LPUTF8Str)] string attr, byte* joined, int count);
-    [DllImport(Lib)] internal static extern int knt_h5_write_string(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+    [DllImport(Lib)] internal static extern int knt_h5_write_string(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
         [MarshalAs(UnmanagedType.LPUTF8Str)] string attr, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
-    [DllImport(Lib)] internal static extern int knt_h5_dataset_shape(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+    [DllImport(Lib)] internal static extern int knt_h5_dataset_shape(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
         long* dims, int cap);
-    [DllImport(Lib)] internal static extern int knt_h5_read_f32(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+    [DllImport(Lib)] internal static extern int knt_h5_read_f32(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
         float* output, long count);
-    [DllImport(Lib)] internal static extern int knt_h5_write_f32(long file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+    [DllImport(Lib)] internal static extern int knt_h5_write_f32(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
         float* data, long* dims, int ndim);
 
     // autograd.cpp

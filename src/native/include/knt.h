@@ -24,14 +24,18 @@ enum { KNT_COPY = 100, KNT_FILL = 101 };  // in-place extras beyond the binary c
 enum { KNT_RELU = 0, KNT_SIGMOID, KNT_TANH, KNT_SOFTPLUS, KNT_ELU, KNT_SELU, KNT_SILU, KNT_GELU, KNT_RELU6 };
 enum { KNT_MAXPOOL = 0, KNT_AVGPOOL = 1 };
 
+// Bumped whenever a signature or a meaning at this boundary changes; C# refuses a library of another version.
+#define KNT_ABI_VERSION 2
+
 // ---- runtime.cpp
-KNT_API const char* knt_last_error(void);
+KNT_API const char* knt_last_error(void);  // the calling thread's last failure; cleared by every call
+KNT_API int knt_abi_version(void);
 KNT_API int knt_init(int num_threads);
 KNT_API int knt_set_num_threads(int n);
 KNT_API int knt_get_num_threads(void);
 // OpenMP threads for kernels issued from the calling thread only (input-pipeline workers use 1).
 KNT_API void knt_set_thread_local_threads(int n);
-KNT_API void knt_manual_seed(uint64_t seed);
+KNT_API int knt_manual_seed(uint64_t seed);
 // The default CPU generator's state (initializers, dropout, shuffles) as a uint8 tensor, and back.
 KNT_API knt_tensor knt_rng_get_state(void);
 KNT_API int knt_rng_set_state(knt_tensor state);
@@ -91,11 +95,14 @@ KNT_API knt_tensor knt_bce_with_logits(knt_tensor logits, knt_tensor target);
 
 KNT_API knt_tensor knt_depthwise_conv2d(knt_tensor x, knt_tensor kernel_hwim, knt_tensor bias, const int64_t* strides,
                                         const int64_t* pads, const int64_t* dilation);
-// Keras BatchNormalization over the last (channel) axis. Training: normalises with the batch's
-// statistics (biased variance) and moves the moving statistics by `momentum` (Keras's convention:
-// moving = moving * momentum + batch * (1 - momentum)). Inference: uses the moving statistics.
+// Keras BatchNormalization over the last (channel) axis, training: normalises with the batch's statistics
+// and returns them too (mean and biased variance, float32, one per channel), for the layer to move its
+// moving statistics through its variables. Per-channel parameters must have one value per channel.
+KNT_API knt_tensor knt_batch_norm_train(knt_tensor x, knt_tensor gamma, knt_tensor beta, double epsilon,
+                                        knt_tensor* mean_out, knt_tensor* var_out);
+// Inference: normalises with the moving statistics.
 KNT_API knt_tensor knt_batch_norm(knt_tensor x, knt_tensor gamma, knt_tensor beta, knt_tensor moving_mean,
-                                  knt_tensor moving_var, int training, double momentum, double epsilon);
+                                  knt_tensor moving_var, double epsilon);
 // Constant padding of an NHWC tensor: pads = (top, bottom, left, right).
 KNT_API knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value);
 

@@ -1,6 +1,7 @@
 // Shared helpers for the extern "C" boundary: handle <-> at::Tensor, error capture.
 // Nothing may throw past an exported function: KNT_GUARD turns every exception into a stored
-// message (knt_last_error) and a failure value the C# side turns into a .NET exception.
+// message (knt_last_error) and a failure value the C# side turns into a .NET exception. Every
+// exported function that can fail or runs a kernel goes through KNT_GUARD.
 #pragma once
 #include <ATen/ATen.h>
 #include <string>
@@ -10,7 +11,22 @@
 namespace knt {
 
 void set_error(const char* message);
-void prepare_thread();  // per-thread settings (denormals flushed to zero) before any kernel runs
+void clear_error();
+
+// Entered by every exported function: clears the calling thread's error slot (a failure never reports an
+// older call's message) and flushes denormals to zero for the kernels this call runs, as TensorFlow's CPU
+// kernels do, then restores the caller's floating-point mode (MXCSR) on return, so managed code never
+// runs with it. OpenMP workers are engine-owned threads: created inside a call, they inherit the mode.
+class CallGuard {
+ public:
+  CallGuard();
+  ~CallGuard();
+  CallGuard(const CallGuard&) = delete;
+  CallGuard& operator=(const CallGuard&) = delete;
+
+ private:
+  unsigned int saved_;
+};
 
 inline at::Tensor& T(knt_tensor t) {
   if (t == nullptr) throw std::invalid_argument("null tensor handle");
@@ -28,7 +44,7 @@ int dtype_code(at::ScalarType t);
 
 #define KNT_GUARD(fail, ...)                                              \
   try {                                                                   \
-    knt::prepare_thread();                                                \
+    knt::CallGuard knt_call_guard_;                                       \
     __VA_ARGS__                                                           \
   } catch (const c10::Error& e) {                                         \
     knt::set_error(e.what_without_backtrace());                           \

@@ -1,6 +1,7 @@
 // Multi-process collectives through libtorch's c10d: rendezvous on a TCPStore (rank 0 hosts it),
 // all-reduce and broadcast through ProcessGroupGloo. A peer that dies closes its sockets, so the
 // next collective fails here with Gloo's message instead of hanging; `timeout_ms` bounds the rest.
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -18,24 +19,32 @@ struct knt_group_s {
 
 namespace {
 
-// The tensors as one flat float32 buffer: one collective instead of one per tensor.
-std::vector<at::Tensor> coalesced(const knt_tensor* tensors, int n) {
+// The tensors of one dtype as one flat buffer: one collective instead of one per tensor. The values
+// keep their dtype (a collective never converts).
+at::Tensor coalesced(const std::vector<at::Tensor>& tensors) {
   std::vector<at::Tensor> flat;
-  flat.reserve(n);
-  for (int i = 0; i < n; i++) flat.push_back(T(tensors[i]).detach().to(at::kFloat).reshape({-1}));
-  return {at::cat(flat)};
+  flat.reserve(tensors.size());
+  for (const auto& t : tensors) flat.push_back(t.detach().reshape({-1}));
+  return at::cat(flat);
 }
 
 // Copies the buffer's pieces back into the tensors, in place.
-void scatter_back(const at::Tensor& buffer, const knt_tensor* tensors, int n) {
+void scatter_back(const at::Tensor& buffer, const std::vector<at::Tensor>& tensors) {
   at::NoGradGuard no_grad;
   int64_t offset = 0;
-  for (int i = 0; i < n; i++) {
-    auto& t = T(tensors[i]);
+  for (auto t : tensors) {
     int64_t len = t.numel();
     t.copy_(buffer.narrow(0, offset, len).view(t.sizes()));
     offset += len;
   }
+}
+
+std::vector<at::Tensor> gather(const knt_tensor* tensors, int n) {
+  TORCH_CHECK(n >= 0 && (n == 0 || tensors != nullptr), "null tensor array");
+  std::vector<at::Tensor> ts;
+  ts.reserve(n);
+  for (int i = 0; i < n; i++) ts.push_back(T(tensors[i]));
+  return ts;
 }
 
 }  // namespace
@@ -71,12 +80,13 @@ int knt_group_allreduce_sum(knt_group g, const knt_tensor* tensors, int n) {
   KNT_GUARD(-1, {
     TORCH_CHECK(g != nullptr, "null process group");
     if (n == 0) return 0;
+    auto ts = gather(tensors, n);
     for (int i = 0; i < n; i++)
-      TORCH_CHECK(T(tensors[i]).scalar_type() == at::kFloat, "all-reduce takes float32 tensors, tensor ", i, " is ",
-                  T(tensors[i]).scalar_type());
-    auto buffer = coalesced(tensors, n);
+      TORCH_CHECK(ts[i].scalar_type() == at::kFloat, "all-reduce takes float32 tensors, tensor ", i, " is ",
+                  ts[i].scalar_type());
+    std::vector<at::Tensor> buffer{coalesced(ts)};
     g->group->allreduce(buffer)->wait();
-    scatter_back(buffer[0], tensors, n);
+    scatter_back(buffer[0], ts);
     return 0;
   })
 }
@@ -85,12 +95,23 @@ int knt_group_allreduce_sum(knt_group g, const knt_tensor* tensors, int n) {
 int knt_group_broadcast(knt_group g, const knt_tensor* tensors, int n, int root) {
   KNT_GUARD(-1, {
     TORCH_CHECK(g != nullptr, "null process group");
+    TORCH_CHECK(root >= 0 && root < g->size, "broadcast: root ", root, " is not a rank of a group of ", g->size);
     if (n == 0) return 0;
-    auto buffer = coalesced(tensors, n);
+    auto ts = gather(tensors, n);
+    // one buffer per dtype, in the order the dtypes first appear (the same on every rank)
+    std::vector<at::ScalarType> order;
+    for (const auto& t : ts)
+      if (std::find(order.begin(), order.end(), t.scalar_type()) == order.end()) order.push_back(t.scalar_type());
     c10d::BroadcastOptions opts;
     opts.rootRank = root;
-    g->group->broadcast(buffer, opts)->wait();
-    scatter_back(buffer[0], tensors, n);
+    for (auto type : order) {
+      std::vector<at::Tensor> same;
+      for (const auto& t : ts)
+        if (t.scalar_type() == type) same.push_back(t);
+      std::vector<at::Tensor> buffer{coalesced(same)};
+      g->group->broadcast(buffer, opts)->wait();
+      scatter_back(buffer[0], same);
+    }
     return 0;
   })
 }
@@ -103,6 +124,11 @@ int knt_group_barrier(knt_group g) {
   })
 }
 
-void knt_group_free(knt_group g) { delete g; }
+void knt_group_free(knt_group g) {
+  try {
+    delete g;
+  } catch (...) {
+  }
+}
 
 }  // extern "C"

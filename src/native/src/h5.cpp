@@ -2,6 +2,7 @@
 // groups. HDF5's own error printing is silenced; its error stack becomes our error message.
 #include <hdf5.h>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
 #include "boundary.h"
@@ -37,22 +38,38 @@ struct Id {  // closes an HDF5 id at scope exit
   }
 };
 
-void init() {
-  static bool done = false;
-  if (!done) {
-    H5open();
+// Debian's libhdf5 is the serial (not thread-safe) build: every HDF5 call of the process goes through
+// this lock. HDF5 is opened once; its automatic error printing is turned off on each thread that calls
+// in (a thread-safe build keeps an error stack per thread).
+std::mutex& h5_lock() {
+  static std::mutex m;
+  return m;
+}
+
+void init_thread() {
+  static std::once_flag opened;
+  std::call_once(opened, [] { H5open(); });
+  thread_local bool silenced = false;
+  if (!silenced) {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    done = true;
+    silenced = true;
   }
 }
 
 }  // namespace
 
+// KNT_GUARD under the HDF5 lock, with the calling thread prepared.
+#define KNT_H5(fail, ...)                        \
+  KNT_GUARD(fail, {                              \
+    std::lock_guard<std::mutex> h5_guard_(h5_lock()); \
+    init_thread();                               \
+    __VA_ARGS__                                  \
+  })
+
 extern "C" {
 
 int64_t knt_h5_open(const char* path, int create) {
-  KNT_GUARD(-1, {
-    init();
+  KNT_H5(-1, {
     if (create) return check(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "cannot create HDF5 file");
     htri_t is = H5Fis_hdf5(path);
     H5Eclear2(H5E_DEFAULT);
@@ -62,11 +79,11 @@ int64_t knt_h5_open(const char* path, int create) {
 }
 
 int knt_h5_close(int64_t file) {
-  KNT_GUARD(-1, { return check(H5Fclose(file), "cannot close HDF5 file") < 0 ? -1 : 0; })
+  KNT_H5(-1, { return check(H5Fclose(file), "cannot close HDF5 file") < 0 ? -1 : 0; })
 }
 
 int knt_h5_exists(int64_t file, const char* path) {
-  KNT_GUARD(-1, {
+  KNT_H5(-1, {
     // walk the path so a missing intermediate group is "absent", not an error
     std::string p(path), part;
     size_t pos = 0;
@@ -85,7 +102,7 @@ int knt_h5_exists(int64_t file, const char* path) {
 }
 
 int knt_h5_create_group(int64_t file, const char* path) {
-  KNT_GUARD(-1, {
+  KNT_H5(-1, {
     Id lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
     H5Pset_create_intermediate_group(lcpl.id, 1);
     Id g{check(H5Gcreate2(file, path, lcpl.id, H5P_DEFAULT, H5P_DEFAULT), std::string("cannot create group ") + path), H5Gclose};
@@ -94,7 +111,7 @@ int knt_h5_create_group(int64_t file, const char* path) {
 }
 
 int64_t knt_h5_read_strings(int64_t file, const char* path, const char* attr, char* buf, int64_t cap) {
-  KNT_GUARD(-1, {
+  KNT_H5(-1, {
     htri_t has = H5Aexists_by_name(file, path, attr, H5P_DEFAULT);
     H5Eclear2(H5E_DEFAULT);
     if (has <= 0) return -2;
@@ -135,7 +152,7 @@ int64_t knt_h5_read_strings(int64_t file, const char* path, const char* attr, ch
 }
 
 int knt_h5_write_strings(int64_t file, const char* path, const char* attr, const char* joined, int count) {
-  KNT_GUARD(-1, {
+  KNT_H5(-1, {
     std::vector<std::string> items;
     const char* p = joined;
     size_t longest = 1;
@@ -160,7 +177,7 @@ int knt_h5_write_strings(int64_t file, const char* path, const char* attr, const
 }
 
 int knt_h5_write_string(int64_t file, const char* path, const char* attr, const char* value) {
-  KNT_GUARD(-1, {
+  KNT_H5(-1, {
     Id type{H5Tcopy(H5T_C_S1), H5Tclose};
     H5Tset_size(type.id, std::max<size_t>(1, std::strlen(value)));
     H5Tset_strpad(type.id, H5T_STR_NULLPAD);
@@ -173,7 +190,7 @@ int knt_h5_write_string(int64_t file, const char* path, const char* attr, const 
 }
 
 int knt_h5_dataset_shape(int64_t file, const char* path, int64_t* dims, int cap) {
-  KNT_GUARD(-1, {
+  KNT_H5(-1, {
     Id d{check(H5Dopen2(file, path, H5P_DEFAULT), std::string("cannot open dataset ") + path), H5Dclose};
     Id space{check(H5Dget_space(d.id), "dataset space"), H5Sclose};
     int n = H5Sget_simple_extent_ndims(space.id);
@@ -185,7 +202,7 @@ int knt_h5_dataset_shape(int64_t file, const char* path, int64_t* dims, int cap)
 }
 
 int knt_h5_read_f32(int64_t file, const char* path, float* out, int64_t count) {
-  KNT_GUARD(-1, {
+  KNT_H5(-1, {
     Id d{check(H5Dopen2(file, path, H5P_DEFAULT), std::string("cannot open dataset ") + path), H5Dclose};
     Id space{check(H5Dget_space(d.id), "dataset space"), H5Sclose};
     TORCH_CHECK(H5Sget_simple_extent_npoints(space.id) == count, "dataset ", path, " holds ",
@@ -197,7 +214,7 @@ int knt_h5_read_f32(int64_t file, const char* path, float* out, int64_t count) {
 }
 
 int knt_h5_write_f32(int64_t file, const char* path, const float* data, const int64_t* dims, int ndim) {
-  KNT_GUARD(-1, {
+  KNT_H5(-1, {
     std::vector<hsize_t> h(dims, dims + ndim);
     Id space{ndim == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(ndim, h.data(), nullptr), H5Sclose};
     Id lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};

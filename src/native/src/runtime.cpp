@@ -17,19 +17,29 @@
 namespace knt {
 
 static thread_local std::string tl_error;
-static thread_local bool tl_prepared = false;
 std::atomic<int64_t> g_live{0};
 
 void set_error(const char* message) { tl_error = message ? message : "unknown native error"; }
 
-void prepare_thread() {
-  if (tl_prepared) return;
-  // TensorFlow's CPU kernels flush denormals; optimizer state decaying into denormals otherwise
-  // slows every update several-fold. MXCSR is per thread and inherited by threads created later
-  // (OpenMP workers), so it is set on every thread that calls in, before its first kernel.
-  _MM_SET_FLUSH_ZERO_MODE(_MM_FLUSH_ZERO_ON);
-  _MM_SET_DENORMALS_ZERO_MODE(_MM_DENORMALS_ZERO_ON);
-  tl_prepared = true;
+void clear_error() { tl_error.clear(); }
+
+// MXCSR bits: flush-to-zero (15) and denormals-are-zero (6).
+constexpr unsigned int kFlushDenormals = 0x8040;
+
+CallGuard::CallGuard() : saved_(_mm_getcsr()) {
+  clear_error();
+  if ((saved_ & kFlushDenormals) != kFlushDenormals) _mm_setcsr(saved_ | kFlushDenormals);
+}
+
+CallGuard::~CallGuard() {
+  if (_mm_getcsr() != saved_) _mm_setcsr(saved_);
+}
+
+// The OpenMP pool's threads belong to the engine: flush denormals on each of them once. Threads the
+// pool adds later are created inside a guarded call and inherit the mode.
+void flush_pool_threads() {
+#pragma omp parallel
+  { _mm_setcsr(_mm_getcsr() | kFlushDenormals); }
 }
 
 }  // namespace knt
@@ -37,6 +47,8 @@ void prepare_thread() {
 extern "C" {
 
 const char* knt_last_error(void) { return knt::tl_error.c_str(); }
+
+int knt_abi_version(void) { return KNT_ABI_VERSION; }
 
 int knt_init(int num_threads) {
   KNT_GUARD(-1, {
@@ -48,23 +60,30 @@ int knt_init(int num_threads) {
       mallopt(M_TRIM_THRESHOLD, 1 << 30);
     }
     if (num_threads > 0) at::set_num_threads(num_threads);
+    knt::flush_pool_threads();
     return 0;
   })
 }
 
 int knt_set_num_threads(int n) {
   KNT_GUARD(-1, {
+    TORCH_CHECK(n >= 1, "set_num_threads: threads must be >= 1, got ", n);
     at::set_num_threads(n);
     return 0;
   })
 }
 
-int knt_get_num_threads(void) { return at::get_num_threads(); }
+int knt_get_num_threads(void) {
+  KNT_GUARD(-1, { return at::get_num_threads(); })
+}
 
 void knt_set_thread_local_threads(int n) { omp_set_num_threads(n > 0 ? n : 1); }
 
-void knt_manual_seed(uint64_t seed) {
-  try { at::manual_seed(seed); } catch (...) {}
+int knt_manual_seed(uint64_t seed) {
+  KNT_GUARD(-1, {
+    at::manual_seed(seed);
+    return 0;
+  })
 }
 
 int64_t knt_live_tensors(void) { return knt::g_live.load(); }
@@ -87,19 +106,22 @@ int knt_rng_set_state(knt_tensor state) {
 }
 
 const char* knt_build_info(void) {
-  static std::string info;
-  try {
-    std::ostringstream s;
-    s << "torch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "." << TORCH_VERSION_PATCH << "\n"
-      << at::show_config() << at::get_parallel_info();
-    info = s.str();
-  } catch (...) {
-    info = "unavailable";
-  }
+  // computed once (C++11 static initialisation is thread-safe); the string then never changes
+  static const std::string info = [] {
+    try {
+      std::ostringstream s;
+      s << "torch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "." << TORCH_VERSION_PATCH << "\n"
+        << at::show_config() << at::get_parallel_info();
+      return s.str();
+    } catch (...) {
+      return std::string("unavailable");
+    }
+  }();
   return info.c_str();
 }
 
 int knt_set_grad_enabled(int enabled) {
+  knt::clear_error();
   bool prev = at::GradMode::is_enabled();
   at::GradMode::set_enabled(enabled != 0);
   return prev ? 1 : 0;

@@ -98,7 +98,11 @@ int knt_shape(knt_tensor t, int64_t* out, int cap) {
 }
 
 int knt_dtype(knt_tensor t) {
-  KNT_GUARD(-1, { return knt::dtype_code(T(t).scalar_type()); })
+  KNT_GUARD(-1, {
+    int code = knt::dtype_code(T(t).scalar_type());
+    TORCH_CHECK(code >= 0, "dtype ", T(t).scalar_type(), " has no KerasNet dtype code");
+    return code;
+  })
 }
 
 int knt_copy_out(knt_tensor t, void* dst, int64_t nbytes) {

@@ -54,16 +54,37 @@ public sealed class BatchNormalization : Layer
     }
 
     // Normalisation runs in float32 whatever the policy (as Keras does for mixed precision); the output
-    // goes back to the compute dtype.
+    // goes back to the compute dtype. Training a trainable layer moves the moving statistics through their
+    // variables (moving = moving·momentum + batch·(1 - momentum), the batch variance biased, as Keras), so a
+    // distribution strategy aggregates them like any other assignment.
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var x = MixedPrecision.Policy.Cast(inputs, DType.Float32);
-        bool update = training && trainable;
-        // replicas of a distributed step update their own copies; the strategy assigns their mean
-        var replica = update ? TF.Distribute.ReplicaContext.Current : null;
-        var y = NN.BatchNorm(x, _gamma?.Value, _beta?.Value, replica?.Local(moving_mean) ?? moving_mean.Value,
-            replica?.Local(moving_variance) ?? moving_variance.Value, training: update, momentum, epsilon);
+        Tensor y;
+        if (training && trainable)
+        {
+            var (output, mean, variance) = NN.BatchNormTraining(x, _gamma?.Value, _beta?.Value, epsilon);
+            using (Autograd.NoGrad())
+            {
+                Move(moving_mean, mean);
+                Move(moving_variance, variance);
+            }
+            mean.Dispose();
+            variance.Dispose();
+            y = output;
+        }
+        else
+        {
+            y = NN.BatchNorm(x, _gamma?.Value, _beta?.Value, moving_mean.Value, moving_variance.Value, epsilon);
+        }
         return MixedPrecision.Policy.Cast(y, dtype_policy.compute_dtype);
+    }
+
+    private void Move(Variable moving, Tensor batch)
+    {
+        using var next = moving.Value * momentum;
+        next.AddInPlace(batch, 1 - momentum);
+        moving.assign(next);
     }
 
     public override Shape ComputeOutputShape(Shape s) => s;

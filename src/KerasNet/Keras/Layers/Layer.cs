@@ -7,8 +7,9 @@ namespace KerasNet.Keras.Layers;
 /// Base of every layer. Constructors store configuration with Keras's defaults; <see cref="Build"/>
 /// creates the weights once the input shape is known; <see cref="Call"/> computes;
 /// <see cref="ComputeOutputShape"/> answers shape questions without running anything.
+/// Disposing a layer frees its weights' native memory at once (a model frees every layer it holds).
 /// </summary>
-public abstract class Layer
+public abstract class Layer : IDisposable
 {
     private readonly List<Variable> _weights = new();
     private bool _trainable = true;
@@ -162,6 +163,7 @@ public abstract class Layer
     /// <summary>Eager call on data: builds on first use, then computes.</summary>
     public Tensor Apply(Tensor inputs, bool training = false)
     {
+        if (disposed) throw new ObjectDisposedException(name, $"Layer '{name}' ({ClassName}) was disposed; its weights are gone.");
         EnsureBuilt(Shape.Of(inputs.Shape).WithoutBatch().WithBatch(checked((int)inputs.Shape[0])));
         try
         {
@@ -179,6 +181,26 @@ public abstract class Layer
     {
         input_shape = inputShape;
         output_shape = ComputeOutputShape(inputShape);
+    }
+
+    // ---- lifetime
+
+    /// <summary>Whether <see cref="Dispose"/> has run.</summary>
+    public bool disposed { get; private set; }
+
+    /// <summary>Frees this layer's weights now (a model: every layer it holds, and their optimizer slots). Idempotent.</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees what the layer owns; a layer holding other layers overrides it to free them too.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        foreach (var w in _weights) w.Dispose();
     }
 
     public override string ToString() => $"<{ClassName} name={name}, built={built}>";

@@ -9,7 +9,7 @@ public abstract class Metric
 
     public string name { get; }
 
-    public abstract void update_state(Tensor y_true, Tensor y_pred);
+    public abstract void update_state(Tensor y_true, Tensor? y_pred);
 
     public abstract double result();
 
@@ -27,8 +27,9 @@ public abstract class MeanMetricWrapper : Metric
     /// <summary>Per-sample values for one batch.</summary>
     protected abstract Tensor Values(Tensor y_true, Tensor y_pred);
 
-    public override void update_state(Tensor y_true, Tensor y_pred)
+    public override void update_state(Tensor y_true, Tensor? y_pred)
     {
+        ArgumentNullException.ThrowIfNull(y_pred);
         using var scope = new TensorScope();
         using var _ = Autograd.NoGrad();
         var v = Values(y_true, y_pred);

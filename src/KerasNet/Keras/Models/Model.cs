@@ -93,6 +93,114 @@ public abstract class Model : Layer
         this.optimizer = optimizer;
         this.loss = loss;
         MetricNames = metrics ?? [];
+        _compiledMetrics = null;
+        _lossTracker.reset_state();
+        // As in Keras, compile() fixes which weights training updates: trainable flags changed afterwards
+        // take effect at the next compile().
+        CompiledTrainable = built ? trainable_weights : null;
+    }
+
+    // ---- compiled state: what train_step updates and reports
+
+    /// <summary>The weights training updates, as they were trainable at compile() (null: fixed when the model is built).</summary>
+    internal IReadOnlyList<Variable>? CompiledTrainable { get; private set; }
+
+    private readonly Metrics.Mean _lossTracker = new("loss");
+    private List<Metrics.Metric>? _compiledMetrics;
+    private bool _warnedTrainableChanged;
+
+    /// <summary>The weights the compiled training step updates.</summary>
+    internal IReadOnlyList<Variable> TrainedWeights()
+    {
+        CompiledTrainable ??= trainable_weights;
+        if (!_warnedTrainableChanged && !CompiledTrainable.SequenceEqual(trainable_weights))
+        {
+            _warnedTrainableChanged = true;
+            Console.Error.WriteLine(
+                $"WARNING: model '{name}': the trainable weights changed after compile() ({CompiledTrainable.Count} tensors compiled, {trainable_weights.Count} now). " +
+                "As in Keras, training keeps updating the weights that were trainable at compile(); call compile() again for the change to take effect.");
+        }
+        return CompiledTrainable;
+    }
+
+    /// <summary>The loss tracker and the compiled metrics (Keras's model.metrics), once the first batch has resolved them.</summary>
+    public IReadOnlyList<Metrics.Metric> metrics => [_lossTracker, .. _compiledMetrics ?? []];
+
+    /// <summary>Resets the loss tracker and every metric (fit does so at each epoch, evaluate when it starts).</summary>
+    public void reset_metrics()
+    {
+        foreach (var m in metrics) m.reset_state();
+    }
+
+    /// <summary>The loss of a batch's predictions under the compiled loss.</summary>
+    public Tensor compute_loss(Tensor y, Tensor y_pred) => RequireCompiled("compute_loss").Loss.Compute(y, y_pred);
+
+    /// <summary>Updates the loss tracker (by <paramref name="rows"/> samples) and the metrics; returns the results so far.</summary>
+    public Dictionary<string, double> compute_metrics(Tensor y, Tensor y_pred, double lossValue, long rows)
+    {
+        _compiledMetrics ??= MetricNames.Select(m => Metrics.MetricResolver.Resolve(m, RequireCompiled("compute_metrics").Loss,
+            y.Shape, y_pred.Shape)).ToList();
+        _lossTracker.update_state(lossValue, rows);
+        foreach (var m in _compiledMetrics) m.update_state(y, y_pred);
+        return get_metrics_result();
+    }
+
+    /// <summary>Every metric's result so far, by name ("loss", "accuracy", ...).</summary>
+    public Dictionary<string, double> get_metrics_result() => metrics.ToDictionary(m => m.name, m => m.result());
+
+    internal (Loss Loss, Optimizer Optimizer) RequireCompiled(string what)
+    {
+        if (loss is null || optimizer is null)
+            throw new InvalidOperationException(
+                $"You must call compile() before {what}() on model '{name}' (optimizer and loss are needed).");
+        return (loss, optimizer);
+    }
+
+    // ---- the steps (Keras 3's train_step / test_step / predict_step: public, overridable)
+
+    /// <summary>
+    /// One training step on one global batch: forward, loss, gradients of the compiled trainable weights,
+    /// one optimizer update; returns the metrics so far. Under a distribution strategy the batch is split
+    /// across its replicas (<see cref="TF.Distribute.Strategy.run{T}"/>), each replica's loss weighted by
+    /// its share, and the gradients summed over the replicas (<see cref="TF.Distribute.Strategy.reduce"/>).
+    /// </summary>
+    public virtual Dictionary<string, double> train_step(Tensor x, Tensor y)
+    {
+        var (_, opt) = RequireCompiled("train_step");
+        var weights = TrainedWeights();
+        SyncRequiresGrad(weights);
+        var values = weights.Select(v => v.Value).ToList();
+        var strategy = distribute_strategy ?? TF.Distribute.Strategy.Default;
+        var perReplica = strategy.run((xs, ys, replica) =>
+        {
+            var pred = Apply(xs, training: true);
+            var l = compute_loss(ys!, pred);
+            if (replica.num_replicas_in_sync > 1) l = l * replica.LossWeight;
+            var grads = values.Count > 0 ? Autograd.Grad(l, values) : [];
+            return (Loss: l, Grads: grads, Pred: pred);
+        }, x, y);
+        using var noGrad = Autograd.NoGrad();
+        var reduced = strategy.reduce(TF.Distribute.ReduceOp.SUM, perReplica.Select(r => (Tensor[])[.. r.Grads, r.Loss]));
+        if (values.Count > 0) opt.apply_gradients(reduced.Take(values.Count).Zip(weights));
+        var globalPred = strategy.gather(perReplica.Select(r => r.Pred));
+        return compute_metrics(y, globalPred, reduced[^1].Item(), x.Shape[0]);
+    }
+
+    /// <summary>One evaluation step: forward in inference mode, loss and metrics; returns the metrics so far.</summary>
+    public virtual Dictionary<string, double> test_step(Tensor x, Tensor y)
+    {
+        var pred = Apply(x, training: false);
+        return compute_metrics(y, pred, compute_loss(y, pred).Item(), x.Shape[0]);
+    }
+
+    /// <summary>One prediction step: the model's outputs in inference mode.</summary>
+    public virtual Tensor predict_step(Tensor x) => Apply(x, training: false);
+
+    // Autograd records gradients only for the weights being trained (frozen layers cost no weight gradients).
+    private void SyncRequiresGrad(IReadOnlyList<Variable> trained)
+    {
+        var set = new HashSet<Variable>(trained, ReferenceEqualityComparer.Instance);
+        foreach (var v in variables) v.SetRequiresGrad(set.Contains(v));
     }
 
     // ---- running
@@ -145,6 +253,18 @@ public abstract class Model : Layer
     /// </summary>
     public void load_weights(string filepath, bool by_name = false, bool skip_mismatch = false) =>
         Saving.H5Weights.Load(this, filepath, by_name, skip_mismatch);
+
+    /// <summary>
+    /// Frees every weight of every layer of this model (nested models included) and the optimizer's slots
+    /// for them, at once. Layers shared with another model are freed too: dispose the model that owns them last.
+    /// </summary>
+    protected override void Dispose(bool disposing)
+    {
+        var all = variables;
+        optimizer?.ReleaseSlots(all);
+        foreach (var l in layers) l.Dispose();
+        base.Dispose(disposing);
+    }
 
     /// <summary>Builds the model for inputs of this shape (without batch) when it was not built yet.</summary>
     public void build(Shape input_shape) => EnsureBuilt(input_shape.WithBatch());

@@ -6,9 +6,10 @@ namespace KerasNet.Keras.Optimizers;
 /// Base of Keras optimizers. Updates follow Keras's formulas exactly (they differ from PyTorch's:
 /// e.g. Adam's epsilon is "epsilon hat", added after bias correction). <c>decay</c> is Keras 2's
 /// inverse-time decay: lr_t = learning_rate / (1 + decay · iterations). Accepted by name where an
-/// Optimizer is expected: <c>optimizer: "adam"</c>.
+/// Optimizer is expected: <c>optimizer: "adam"</c>. Its per-variable state (slots) is freed by
+/// Dispose, or per variable when the model owning them is disposed.
 /// </summary>
-public abstract class Optimizer
+public abstract class Optimizer : IDisposable
 {
     private readonly Dictionary<Variable, Dictionary<string, Tensor>> _slots = new(ReferenceEqualityComparer.Instance);
 
@@ -97,6 +98,23 @@ public abstract class Optimizer
     /// <summary>The state tensors of one variable, by name (for inspection and checkpoints).</summary>
     public IReadOnlyDictionary<string, Tensor> SlotsOf(Variable variable) =>
         _slots.TryGetValue(variable, out var s) ? s : new Dictionary<string, Tensor>();
+
+    /// <summary>Frees the state kept for these variables (their model is being disposed).</summary>
+    public void ReleaseSlots(IEnumerable<Variable> variables)
+    {
+        foreach (var v in variables)
+            if (_slots.Remove(v, out var slots))
+                foreach (var t in slots.Values) t.Dispose();
+    }
+
+    /// <summary>Frees every slot now; the optimizer starts from fresh state if used again.</summary>
+    public void Dispose()
+    {
+        foreach (var slots in _slots.Values)
+            foreach (var t in slots.Values) t.Dispose();
+        _slots.Clear();
+        GC.SuppressFinalize(this);
+    }
 
     public static Optimizer Get(string identifier) => identifier.ToLowerInvariant() switch
     {

@@ -43,6 +43,7 @@ public static class H5Weights
                     f.WriteFloats($"/{layer.name}/{names[i]}", value.ToArray<float>(), value.Shape);
                 }
             }
+            f.Close();
         }
         File.Move(tmp, path, overwrite: true);
     }

@@ -10,7 +10,7 @@ namespace KerasNet.TF.Distribute;
 /// process would on those batches. Worker 0 is the chief: it alone writes checkpoints and logs. When
 /// a worker dies, the others fail with <see cref="CollectiveException"/> at their next collective.
 /// </summary>
-public sealed class MultiWorkerMirroredStrategy : Strategy, IDisposable
+public sealed class MultiWorkerMirroredStrategy : Strategy
 {
     private readonly ProcessGroup _group;
 
@@ -45,5 +45,5 @@ public sealed class MultiWorkerMirroredStrategy : Strategy, IDisposable
         return ClusterSpec.FromTfConfig(json);
     }
 
-    public void Dispose() => _group.Dispose();
+    protected override void DisposeResources() => _group.Dispose();
 }

@@ -1,26 +1,27 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using KerasNet.Engine;
-using KerasNet.Keras;
-using KerasNet.Keras.Losses;
-using KerasNet.Keras.Metrics;
-using KerasNet.Keras.Models;
-using KerasNet.Keras.Optimizers;
 
 namespace KerasNet.TF.Distribute;
 
 /// <summary>
-/// tf.distribute.Strategy: how a model's training step is spread over replicas. A model created or
-/// compiled inside <c>using (strategy.scope())</c> trains under the strategy: each global batch is split
-/// across the replicas, every replica computes its gradients on the same (mirrored) weights, the
-/// gradients are summed across replicas (each replica's loss is scaled by its share of the global
-/// batch, as tf.distribute does, so the sum is the gradient of the global batch's mean loss) and one
-/// identical update is applied. Loss and metrics are computed over the whole global batch.
+/// tf.distribute.Strategy: runs a step function on replicas and combines what they return. A model created
+/// or compiled inside <c>using (strategy.scope())</c> trains under the strategy: its train_step gives each
+/// replica its rows of the global batch (<see cref="run{T}"/>), each replica computes its gradients on the
+/// same (mirrored) weights with its loss scaled by its share of the global batch, and the gradients are
+/// summed over the replicas (<see cref="reduce"/>; across processes, all-reduced) so that one identical
+/// update follows. The strategy knows tensors only, nothing of models, losses or optimizers.
+/// Disposing a strategy ends its replica threads.
 /// </summary>
-public abstract class Strategy
+public abstract class Strategy : IDisposable
 {
     private static readonly AsyncLocal<Strategy?> _current = new();
 
-    /// <summary>The strategy whose scope is open (tf.distribute.get_strategy()), or null.</summary>
+    /// <summary>The strategy whose scope is open, or null.</summary>
     public static Strategy? Current => _current.Value;
+
+    /// <summary>tf.distribute's default strategy: one replica, the calling thread, no copies and no collectives.</summary>
+    public static Strategy Default { get; } = new DefaultStrategy();
 
     /// <summary>Replicas across all workers that take part in every step.</summary>
     public int num_replicas_in_sync => LocalReplicas * WorkerCount;
@@ -43,6 +44,7 @@ public abstract class Strategy
     /// <summary>Opens the strategy's scope: models created or compiled inside train under it.</summary>
     public IDisposable scope()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var previous = _current.Value;
         _current.Value = this;
         return new Scope(() => _current.Value = previous);
@@ -72,195 +74,264 @@ public abstract class Strategy
         return (start, baseLen + (worker < extra ? 1 : 0));
     }
 
-    // models whose weights were made identical on every worker since their last fit began
-    private readonly HashSet<Model> _synced = new(ReferenceEqualityComparer.Instance);
+    /// <summary>A step function: one replica's rows of x (and y), and its context.</summary>
+    public delegate T ReplicaFunction<out T>(Tensor x, Tensor? y, ReplicaContext replica);
 
-    /// <summary>Called when fit begins: weights are broadcast from worker 0 before the first step.</summary>
-    internal void OnFitBegin(Model model)
+    /// <summary>
+    /// strategy.run: calls <paramref name="fn"/> once per local replica with that replica's rows of the
+    /// global batch (workers first, then local replicas; contiguous, as even as possible), replica 0 on the
+    /// calling thread and the others on the strategy's replica threads, each with its share of the cores.
+    /// Every tensor a replica makes is owned by the caller's scope when run returns. Assignments the
+    /// replicas recorded (<see cref="ReplicaContext.RecordAssign"/>) are then applied: the mean over the
+    /// replicas that had rows, across workers too.
+    /// </summary>
+    public PerReplica<T> run<T>(ReplicaFunction<T> fn, Tensor x, Tensor? y)
     {
-        lock (_synced) _synced.Remove(model);
-    }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(fn);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.NDim == 0) throw new ArgumentException($"strategy.run: x {Tensor.FormatShape(x.Shape)} has no batch dimension.");
+        long batch = x.Shape[0];
+        if (batch == 0) throw new ArgumentException("strategy.run: the global batch is empty.");
 
-    /// <summary>One training step on a global batch under this strategy.</summary>
-    internal void TrainStep(Model model, Tensor x, Tensor y, Loss lossFn, Optimizer optimizer, List<Metric> metrics, Mean lossTracker,
-        IReadOnlyList<Variable> trainable)
-    {
-        if (Group is { } group)
+        if (num_replicas_in_sync == 1)
         {
-            bool sync;
-            lock (_synced) sync = _synced.Add(model);
-            if (sync)
-                using (Autograd.NoGrad())
-                    group.Broadcast(model.variables.Select(v => v.Value).ToList(), root: 0);
+            // one replica: the caller's thread and scope, shared state written directly
+            var value = fn(x, y, new ReplicaContext(0, 1, 0, batch, batch));
+            return new PerReplica<T>([value], [(0, batch)], batch);
         }
 
-        long batch = x.Shape[0];
         var (start, length) = Share(batch, WorkerCount, WorkerIndex);
         var shards = Enumerable.Range(0, LocalReplicas)
             .Select(r => Share(length, LocalReplicas, r))
             .Where(s => s.Length > 0)
-            .Select(s => (Start: start + s.Start, s.Length, Empty: false))
+            .Select(s => (Start: start + s.Start, Rows: s.Length))
             .ToList();
         // A worker left without rows (a last batch smaller than the cluster) still takes part in every
-        // collective: it runs one row with weight 0, so its gradients, loss and statistics count for nothing.
-        if (shards.Count == 0) shards.Add((0, 1, true));
-        var contexts = shards.Select(_ => new ReplicaContext()).ToList();
+        // collective: it runs one row that counts for nothing (weight 0, excluded from every mean).
+        bool empty = shards.Count == 0;
+        if (empty) shards.Add((0, 0));
+        var contexts = shards.Select((s, r) => new ReplicaContext(WorkerIndex * LocalReplicas + r, num_replicas_in_sync,
+            s.Start, s.Rows, batch)).ToList();
+        var values = new T[shards.Count];
+        var made = new List<Tensor>?[shards.Count];
         try
         {
-            var outputs = new ReplicaOutput?[shards.Count];
-            var weights = trainable.Select(v => v.Value).ToList();
-
             void RunReplica(int r)
             {
-                var (s, n, empty) = shards[r];
+                var (s, n) = shards[r];
                 ReplicaContext.Current = contexts[r];
+                var scope = new TensorScope();
+                bool ended = false;
                 try
                 {
-                    using var scope = new TensorScope();
-                    var xs = x.Narrow(0, s, n);
-                    var ys = y.Narrow(0, s, n);
-                    var pred = model.Apply(xs, training: true);
-                    // scaled by the replica's share of the global batch: the replicas' sum is the global mean
-                    var loss = lossFn.Compute(ys, pred) * (empty ? 0.0 : (double)n / batch);
-                    var grads = weights.Count > 0 ? Autograd.Grad(loss, weights) : [];
-                    using (Autograd.NoGrad())
-                    {
-                        var predOut = Keras.MixedPrecision.Policy.Cast(pred.Detach(), DType.Float32);
-                        outputs[r] = new ReplicaOutput(loss.Item(), grads.Select(g => g.Unscoped()).ToArray(), predOut.Unscoped());
-                    }
+                    var xs = x.Narrow(0, s, Math.Max(n, 1));
+                    var ys = y?.Narrow(0, s, Math.Max(n, 1));
+                    values[r] = fn(xs, ys, contexts[r]);
+                    made[r] = scope.EndAndRelease();
+                    ended = true;
                 }
                 finally
                 {
+                    if (!ended) scope.Dispose();
                     ReplicaContext.Current = null;
                 }
             }
 
             if (shards.Count == 1) RunReplica(0);
-            else
-            {
-                // replica 0 on this thread, the others on the strategy's long-lived replica threads
-                int share = Math.Max(1, Runtime.NumThreads / shards.Count);
-                var errors = new Exception?[shards.Count];
-                void Guarded(int i)
-                {
-                    try { Runtime.WithThreadLocalThreads(share, () => RunReplica(i)); }
-                    catch (Exception e) { errors[i] = e; }
-                }
-                lock (_replicaThreadsLock) _replicaThreads ??= new ReplicaThreads();
-                using (var done = new CountdownEvent(shards.Count - 1))
-                {
-                    for (int r = 1; r < shards.Count; r++)
-                    {
-                        int i = r;
-                        _replicaThreads.Run(i - 1, () =>
-                        {
-                            try { Guarded(i); }
-                            finally { done.Signal(); }
-                        });
-                    }
-                    Guarded(0);
-                    done.Wait();
-                }
-                if (errors.FirstOrDefault(e => e is not null) is { } first)
-                {
-                    foreach (var o in outputs) o?.Dispose();
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-                }
-            }
+            else RunOnReplicaThreads(shards.Count, RunReplica, made);
 
-            var step = TensorScope.Current;
-            foreach (var o in outputs) o!.AdoptInto(step);
-            using var noGrad = Autograd.NoGrad();
-
-            // gradients: summed over local replicas in replica order, then over workers
-            var summed = new Tensor[weights.Count];
-            for (int i = 0; i < summed.Length; i++)
-            {
-                var g = outputs[0]!.Grads[i];
-                for (int r = 1; r < outputs.Length; r++) g = g + outputs[r]!.Grads[i];
-                summed[i] = g.DType == DType.Float32 ? g.Contiguous() : g.AsType(DType.Float32);
-            }
-            // the global batch's predictions (each process fills its rows) and loss, summed over workers
-            var predShape = outputs[0]!.Pred.Shape.ToArray();
-            predShape[0] = batch;
-            var globalPred = Tensor.Zeros(predShape);
-            for (int r = 0; r < outputs.Length; r++)
-                if (!shards[r].Empty) globalPred.Narrow(0, shards[r].Start, shards[r].Length).CopyFrom(outputs[r]!.Pred);
-            var lossSum = Tensor.Scalar((float)outputs.Sum(o => o!.Loss)).Reshape(1);
-
-            // moving statistics (BatchNormalization): the mean over the replicas that had rows, as
-            // tf.distribute's ON_READ MEAN; every process lists them in the same (layer) order
-            var stats = contexts.SelectMany(c => c.Locals.Keys).Distinct(ReferenceEqualityComparer.Instance).Cast<Variable>().ToList();
-            var statSums = stats.Select(v =>
-            {
-                var sum = Tensor.Zeros(v.shape);
-                for (int r = 0; r < contexts.Count; r++)
-                    if (!shards[r].Empty && contexts[r].Locals.TryGetValue(v, out var local)) sum = sum + local.AsType(DType.Float32);
-                return sum;
-            }).ToList();
-            var counted = Tensor.FromArray(stats.Select(v => (float)Enumerable.Range(0, contexts.Count)
-                .Count(r => !shards[r].Empty && contexts[r].Locals.ContainsKey(v))).ToArray(), stats.Count);
-
-            if (Group is { } g2)
-                g2.AllReduceSum([.. summed, globalPred, lossSum, .. statSums, counted]);
-
-            var counts = counted.ToArray<float>();
-            for (int i = 0; i < stats.Count; i++)
-                if (counts[i] > 0) stats[i].assign(statSums[i] / counts[i]);
-            if (weights.Count > 0)
-                optimizer.apply_gradients(summed.Zip(trainable));
-            lossTracker.update_state(lossSum.Item(), batch);
-            foreach (var m in metrics) m.update_state(y, globalPred);
+            var owner = TensorScope.Current;
+            foreach (var list in made)
+                foreach (var t in list!)
+                    if (owner is null) t.ReleaseFromScope();
+                    else owner.Adopt(t);
+            ApplyAssignments(contexts);
+            return new PerReplica<T>(values, shards.Select(s => (s.Start, s.Rows)).ToList(), batch);
         }
         finally
         {
-            foreach (var c in contexts) c.Dispose();  // the replicas' private copies, also when a step fails
+            foreach (var c in contexts) c.Dispose();  // the replicas' recorded values, also when a step fails
         }
     }
 
-    private readonly object _replicaThreadsLock = new();
-    private ReplicaThreads? _replicaThreads;
+    private void RunOnReplicaThreads(int count, Action<int> runReplica, List<Tensor>?[] made)
+    {
+        int share = Math.Max(1, Runtime.NumThreads / count);
+        var errors = new Exception?[count];
+        void Guarded(int i)
+        {
+            try { Runtime.WithThreadLocalThreads(share, () => runReplica(i)); }
+            catch (Exception e) { errors[i] = e; }
+        }
+        using (var done = new CountdownEvent(count - 1))
+        {
+            for (int r = 1; r < count; r++)
+            {
+                int i = r;
+                ReplicaThread(i - 1).Add(() =>
+                {
+                    try { Guarded(i); }
+                    finally { done.Signal(); }
+                });
+            }
+            Guarded(0);
+            done.Wait();
+        }
+        if (errors.FirstOrDefault(e => e is not null) is { } first)
+        {
+            foreach (var list in made)
+                if (list is not null)
+                    foreach (var t in list) t.Dispose();
+            ExceptionDispatchInfo.Capture(first).Throw();
+        }
+    }
+
+    // Each target gets the mean of the values recorded by the replicas that had rows, over every worker;
+    // every process lists the targets in the same order (the order the model assigns them).
+    private void ApplyAssignments(List<ReplicaContext> contexts)
+    {
+        var targets = new List<Tensor>();
+        foreach (var c in contexts)
+            foreach (var (target, _) in c.Assignments)
+                if (!targets.Any(t => ReferenceEquals(t, target))) targets.Add(target);
+        if (targets.Count == 0) return;
+        using var scope = new TensorScope();
+        using var noGrad = Autograd.NoGrad();
+        var sums = targets.Select(target =>
+        {
+            var sum = Tensor.Zeros(target.Shape);
+            foreach (var c in contexts)
+                if (c.Rows > 0 && c.Assignments.FirstOrDefault(a => ReferenceEquals(a.Target, target)) is { Value: { } v })
+                    sum.AddInPlace(v);
+            return sum;
+        }).ToList();
+        var counts = Tensor.FromArray(targets.Select(target => (float)contexts.Count(c =>
+            c.Rows > 0 && c.Assignments.Any(a => ReferenceEquals(a.Target, target)))).ToArray(), targets.Count);
+        Group?.AllReduceSum([.. sums, counts]);
+        var n = counts.ToArray<float>();
+        for (int i = 0; i < targets.Count; i++)
+        {
+            if (n[i] <= 0) continue;
+            var mean = sums[i] / n[i];
+            targets[i].CopyFrom(mean.DType == targets[i].DType ? mean : mean.AsType(targets[i].DType));
+        }
+    }
 
     /// <summary>
-    /// Background threads that run replicas 1..N-1, kept for the strategy's life: a thread per replica per
-    /// step would pay thread start-up and the engine's per-thread set-up on every batch.
+    /// strategy.reduce: for each position i, the sum (or mean over num_replicas_in_sync) of the replicas'
+    /// i-th tensors, over every replica of every worker, as float32. With one replica in sync the tensors
+    /// come back as they are; otherwise the replicas' tensors may be reused (summed into in place).
     /// </summary>
-    private sealed class ReplicaThreads
+    public Tensor[] reduce(ReduceOp op, PerReplica<Tensor[]> values)
     {
-        private readonly List<System.Collections.Concurrent.BlockingCollection<Action>> _queues = new();
-
-        public void Run(int index, Action job)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var local = values.Values;
+        int n = local[0].Length;
+        if (local.Any(v => v.Length != n))
+            throw new ArgumentException("strategy.reduce: the replicas returned different numbers of tensors.");
+        if (num_replicas_in_sync == 1) return local[0];
+        using var noGrad = Autograd.NoGrad();
+        var result = new Tensor[n];
+        for (int i = 0; i < n; i++)
         {
-            lock (_queues)
+            var sum = local[0][i];
+            for (int r = 1; r < local.Count; r++) sum = sum + local[r][i];
+            result[i] = sum.DType == DType.Float32 ? sum : sum.AsType(DType.Float32);
+        }
+        Group?.AllReduceSum(result);
+        if (op == ReduceOp.MEAN)
+            for (int i = 0; i < n; i++) result[i] = result[i] / num_replicas_in_sync;
+        return result;
+    }
+
+    /// <summary>
+    /// strategy.gather along axis 0: the replicas' values stacked in global-batch order, over every worker,
+    /// as float32; empty replicas contribute nothing. With one replica in sync the value comes back as it is.
+    /// </summary>
+    public Tensor gather(PerReplica<Tensor> values)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (num_replicas_in_sync == 1) return values.Values[0];
+        using var noGrad = Autograd.NoGrad();
+        var first = values.Values[0];
+        var shape = first.Shape.ToArray();
+        shape[0] = values.GlobalBatchSize;
+        // each process fills its rows of a zero tensor; the sum over the workers is the whole batch
+        var all = Tensor.Zeros(shape);
+        for (int r = 0; r < values.Values.Count; r++)
+        {
+            var (start, rows) = values.Shards[r];
+            if (rows == 0) continue;
+            var v = values.Values[r];
+            all.Narrow(0, start, rows).CopyFrom(v.DType == DType.Float32 ? v : v.AsType(DType.Float32));
+        }
+        Group?.AllReduceSum([all]);
+        return all;
+    }
+
+    /// <summary>Makes the tensors equal on every worker to worker 0's (weights before the first step of a fit).</summary>
+    internal void BroadcastFromChief(IReadOnlyList<Tensor> tensors)
+    {
+        if (Group is not { } group || tensors.Count == 0) return;
+        using (Autograd.NoGrad()) group.Broadcast(tensors, root: 0);
+    }
+
+    // ---- replica threads
+
+    private readonly List<BlockingCollection<Action>> _queues = new();
+    private readonly List<Thread> _threads = new();
+    private bool _disposed;
+
+    /// <summary>
+    /// The queue of the background thread that runs replica index + 1, kept for the strategy's life: a
+    /// thread per replica per step would pay thread start-up and the engine's per-thread set-up every batch.
+    /// </summary>
+    private BlockingCollection<Action> ReplicaThread(int index)
+    {
+        lock (_queues)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            while (_queues.Count <= index)
             {
-                while (_queues.Count <= index)
+                var queue = new BlockingCollection<Action>();
+                var t = new Thread(() =>
                 {
-                    var queue = new System.Collections.Concurrent.BlockingCollection<Action>();
-                    var t = new Thread(() =>
-                    {
-                        foreach (var j in queue.GetConsumingEnumerable()) j();
-                    }) { IsBackground = true, Name = $"replica {_queues.Count + 1}" };
-                    _queues.Add(queue);
-                    t.Start();
-                }
+                    foreach (var job in queue.GetConsumingEnumerable()) job();
+                }) { IsBackground = true, Name = $"replica {_queues.Count + 1}" };
+                _queues.Add(queue);
+                _threads.Add(t);
+                t.Start();
             }
-            _queues[index].Add(job);
+            return _queues[index];
         }
     }
 
-    private sealed record ReplicaOutput(double Loss, Tensor[] Grads, Tensor Pred) : IDisposable
+    /// <summary>Ends the replica threads (after the job each is running) and releases what the strategy holds.</summary>
+    public void Dispose()
     {
-        public void AdoptInto(TensorScope? scope)
+        if (ReferenceEquals(this, Default)) return;  // shared by every model without a strategy
+        List<Thread> threads;
+        lock (_queues)
         {
-            foreach (var t in Grads.Append(Pred))
-                if (scope is null) t.ReleaseFromScope();
-                else scope.Adopt(t);
+            if (_disposed) return;
+            _disposed = true;
+            foreach (var q in _queues) q.CompleteAdding();
+            threads = _threads.ToList();
         }
+        foreach (var t in threads) t.Join();
+        foreach (var q in _queues) q.Dispose();
+        _queues.Clear();
+        _threads.Clear();
+        DisposeResources();
+        GC.SuppressFinalize(this);
+    }
 
-        public void Dispose()
-        {
-            foreach (var t in Grads) t.Dispose();
-            Pred.Dispose();
-        }
+    /// <summary>What a subclass holds beyond the replica threads (a process group).</summary>
+    protected virtual void DisposeResources() { }
+
+    private sealed class DefaultStrategy : Strategy
+    {
+        public override int LocalReplicas => 1;
     }
 }

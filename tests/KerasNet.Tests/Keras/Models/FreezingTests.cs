@@ -34,10 +34,36 @@ public class FreezingTests
         Assert.Contains("Trainable params: 9", text);
         Assert.Contains("Non-trainable params: 40", text);
 
-        // unfreezing after compile takes effect without recompiling
+        // as in Keras, unfreezing after compile takes effect only when compile() is called again
         body.trainable = true;
         model.fit(x, y, batch_size: 8, epochs: 1, verbose: 0);
+        Assert.Equal(before[0], body.get_weights()[0].ToArray<float>());
+        model.compile(optimizer: keras.optimizers.SGD(0.5), loss: "binary_crossentropy");
+        model.fit(x, y, batch_size: 8, epochs: 1, verbose: 0);
         Assert.NotEqual(before[0], body.get_weights()[0].ToArray<float>());
+    }
+
+    [Fact]
+    public void Freezing_after_compile_takes_effect_at_the_next_compile_as_in_Keras()
+    {
+        using var scope = new TensorScope();
+        var model = keras.Sequential(
+        [
+            keras.layers.Dense(4, input_shape: 3, name: "body"),
+            keras.layers.Dense(1, name: "head"),
+        ]);
+        model.compile(optimizer: keras.optimizers.SGD(0.1), loss: "mse");
+        var x = Fixtures.RandomTensor([16, 3]);
+        var y = Tensor.Ones([16, 1]);
+        var body = model.get_layer("body");
+        var frozen = body.get_weights()[0].ToArray<float>();
+        body.trainable = false;                      // after compile: the compiled step still trains it
+        model.fit(x, y, batch_size: 8, epochs: 1, verbose: 0);
+        var stillTrained = body.get_weights()[0].ToArray<float>();
+        Assert.NotEqual(frozen, stillTrained);
+        model.compile(optimizer: keras.optimizers.SGD(0.1), loss: "mse");
+        model.fit(x, y, batch_size: 8, epochs: 1, verbose: 0);
+        Assert.Equal(stillTrained, body.get_weights()[0].ToArray<float>());
     }
 
     [Fact]

@@ -1,14 +1,17 @@
 using System.Text;
 using KerasNet.Native;
 
-namespace KerasNet.Keras.Saving;
+namespace KerasNet.Engine;
 
-/// <summary>An open HDF5 file (libhdf5 in the native layer): the few operations Keras's weights layout needs.</summary>
+/// <summary>
+/// An open HDF5 file (libhdf5 in the native layer, every call serialised there): the few operations
+/// Keras's weights layout needs. The file id is owned by a SafeHandle, so it is closed exactly once.
+/// </summary>
 internal sealed unsafe class H5File : IDisposable
 {
-    private long _id;
+    private readonly H5FileHandle _id;
 
-    private H5File(string path, long id)
+    private H5File(string path, H5FileHandle id)
     {
         Path = path;
         _id = id;
@@ -19,15 +22,17 @@ internal sealed unsafe class H5File : IDisposable
     public static H5File Open(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such weights file.", path);
-        long id = NativeMethods.knt_h5_open(path, 0);
-        if (id < 0) throw new InvalidDataException($"{path}: {NativeMethods.LastError()}");
+        Runtime.EnsureInitialized();
+        var id = NativeMethods.knt_h5_open(path, 0);
+        if (id.IsInvalid) throw new InvalidDataException($"{path}: {NativeMethods.LastError()}");
         return new H5File(path, id);
     }
 
     public static H5File Create(string path)
     {
-        long id = NativeMethods.knt_h5_open(path, 1);
-        if (id < 0) throw new IOException($"{path}: {NativeMethods.LastError()}");
+        Runtime.EnsureInitialized();
+        var id = NativeMethods.knt_h5_open(path, 1);
+        if (id.IsInvalid) throw new IOException($"{path}: {NativeMethods.LastError()}");
         return new H5File(path, id);
     }
 
@@ -89,6 +94,7 @@ internal sealed unsafe class H5File : IDisposable
         long* dims = stackalloc long[16];
         int n = NativeMethods.knt_h5_dataset_shape(_id, path, dims, 16);
         if (n < 0) throw Error($"reading the shape of '{path}'");
+        if (n > 16) throw new InvalidDataException($"{Path}: dataset '{path}' has {n} dimensions; weights have at most 16.");
         return new ReadOnlySpan<long>(dims, n).ToArray();
     }
 
@@ -109,10 +115,13 @@ internal sealed unsafe class H5File : IDisposable
                 throw Error($"writing '{path}'");
     }
 
-    public void Dispose()
+    /// <summary>Closes the file now; a close that fails (HDF5 could not flush, e.g. a full disk) is an IOException.</summary>
+    public void Close()
     {
-        if (_id < 0) return;
-        NativeMethods.knt_h5_close(_id);
-        _id = -1;
+        if (_id.IsClosed) return;
+        _id.Dispose();
+        if (_id.CloseFailed) throw new IOException($"{Path}: closing the HDF5 file failed: {NativeMethods.LastError()}");
     }
+
+    public void Dispose() => _id.Dispose();
 }

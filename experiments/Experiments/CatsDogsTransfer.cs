@@ -63,14 +63,27 @@ public sealed class CatsDogsBottleneck : CatsDogsExperiment
         return flat;
     }
 
-    private string CacheKey(string backbone, string split, Tensor images)
+    /// <summary>
+    /// The features depend on the backbone, its weights, the image size and the images in their order: the
+    /// key is a SHA-256 of all of them, bytes in order (the same images in another order are another key,
+    /// since the cached rows are paired with the labels by position).
+    /// </summary>
+    internal string CacheKey(string backbone, string split, Tensor images) => CacheKey(backbone, split, images, _base!.variables.Select(v => v.Value));
+
+    internal static string CacheKey(string backbone, string split, Tensor images, IEnumerable<Tensor> weights)
     {
-        // the model (its weights' checksum) and the data (the images' checksum) decide the features
         using var scope = new TensorScope();
-        double weights = _base!.variables.Sum(v => v.Value.AsType(DType.Float64).Abs().Sum().Item());
-        double data = images.AsType(DType.Float64).Sum().Item();
-        var text = $"{backbone}|{weights:R}|{split}|{images.Shape[0]}|{data:R}";
-        return $"{backbone}-{split}-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16]}";
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{backbone}|{split}|{Tensor.FormatShape(images.Shape)}|{images.DType}|"));
+        foreach (var w in weights)
+            using (var c = w.Detach())
+                sha.AppendData(c.ToBytes());
+        // the images in chunks of rows: never a second copy of the whole array in managed memory
+        const long Chunk = 64;
+        for (long start = 0; start < images.Shape[0]; start += Chunk)
+            using (var rows = images.Narrow(0, start, Math.Min(Chunk, images.Shape[0] - start)))
+                sha.AppendData(rows.ToBytes());
+        return $"{backbone}-{split}-{Convert.ToHexStringLower(sha.GetHashAndReset())[..16]}";
     }
 }
 

@@ -59,6 +59,9 @@ public static class Image
     /// </summary>
     public static unsafe Tensor Affine(Tensor image, double[,] a, (double Row, double Col) offset, FillMode fill, double cval = 0)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.GetLength(0) != 2 || a.GetLength(1) != 2)
+            throw new ArgumentException($"affine_transform: the matrix must be 2×2, got {a.GetLength(0)}×{a.GetLength(1)}.", nameof(a));
         // OpenCV's inverse map is in (x = col, y = row) order
         double* m = stackalloc double[] { a[1, 1], a[1, 0], offset.Col, a[0, 1], a[0, 0], offset.Row };
         return Tensor.Wrap(NativeMethods.knt_image_affine(image.Handle, m, (int)fill, cval), "affine_transform", image);

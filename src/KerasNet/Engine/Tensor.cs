@@ -215,6 +215,15 @@ public sealed partial class Tensor : IDisposable
         return result;
     }
 
+    /// <summary>The elements' bytes, row-major, whatever the dtype (for hashing and raw files).</summary>
+    public unsafe byte[] ToBytes()
+    {
+        var result = new byte[NumElements * DType.ElementSize()];
+        fixed (byte* p = result)
+            Check(NativeMethods.knt_copy_out(Handle, p, result.Length), "copy_out", this);
+        return result;
+    }
+
     /// <summary>The value of a one-element tensor.</summary>
     public double Item()
     {

@@ -116,7 +116,9 @@ knt_tensor knt_image_affine(knt_tensor img, const double* m, int border, double 
 
 int knt_image_encode(knt_tensor img, const char* ext, uint8_t** out, int64_t* n) {
   KNT_GUARD(-1, {
-    auto x = T(img).to(at::kByte).contiguous();
+    TORCH_CHECK(T(img).scalar_type() == at::kByte, "encode expects a uint8 image (values 0-255), got ", T(img).scalar_type(),
+                " of shape ", T(img).sizes(), "; convert it first (keras.utils.save_img rounds and clamps float arrays)");
+    auto x = T(img).contiguous();
     TORCH_CHECK(x.dim() == 3 && (x.size(2) == 1 || x.size(2) == 3 || x.size(2) == 4),
                 "encode expects an HWC image with 1, 3 or 4 channels, got shape ", x.sizes());
     cv::Mat m(static_cast<int>(x.size(0)), static_cast<int>(x.size(1)), CV_MAKETYPE(CV_8U, static_cast<int>(x.size(2))),

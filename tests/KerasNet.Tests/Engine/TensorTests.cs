@@ -79,34 +79,59 @@ public class TensorTests
     [Fact]
     public void Scope_frees_every_tensor_created_in_it_except_those_moved_out()
     {
-        long before = Runtime.LiveTensors;
+        using var leaks = TensorTracker.Start();
         Tensor kept;
         using (var scope = new TensorScope())
         {
             var a = Tensor.Ones([3]);
             var b = a * 2 + 1;
             kept = (b - a).MoveToOuterScope();
-            Assert.True(Runtime.LiveTensors >= before + 4);
+            Assert.Equal(4, leaks.Count);  // a, a * 2, + 1, b - a
         }
-        Assert.Equal(before + 1, Runtime.LiveTensors);
+        Assert.Equal([kept.Serial], leaks.Survivors.Select(s => s.Serial));
         Assert.Equal(new float[] { 2, 2, 2 }, kept.ToArray<float>());
         kept.Dispose();
-        Assert.Equal(before, Runtime.LiveTensors);
+        leaks.AssertNoSurvivors();
     }
+
+    [Fact]
+    public void The_tracker_counts_what_was_made_in_its_window_and_not_disposed_by_op()
+    {
+        var earlier = Tensor.Ones([2]);             // made before the window: never counted
+        using var leaks = TensorTracker.Start();
+        earlier.Dispose();
+        var kept = Tensor.Zeros([3]);
+        var sum = kept + kept;
+        MakeGarbage();                                // made in the window, left to the finalizer
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        // the finalized one still counts: it was never disposed, whenever the finalizer ran
+        Assert.Equal(3, leaks.Count);
+        Assert.Equal("2 × full, 1 × add", leaks.Summary());
+        var e = Assert.Throws<InvalidOperationException>(() => leaks.AssertNoSurvivors());
+        Assert.Contains("3 tensor(s)", e.Message);
+        Assert.Contains("1 × add", e.Message);
+        kept.Dispose();
+        sum.Dispose();
+        leaks.AssertNoSurvivors(allowed: 1);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void MakeGarbage() => _ = Tensor.Ones([4]);
 
     [Fact]
     public void Nested_scopes_hand_moved_tensors_to_the_enclosing_scope()
     {
-        long before = Runtime.LiveTensors;
+        using var leaks = TensorTracker.Start();
         using (var outer = new TensorScope())
         {
             Tensor inner;
             using (new TensorScope())
                 inner = Tensor.Ones([2]).MoveToOuterScope();
             Assert.False(inner.IsDisposed);
-            Assert.Equal(before + 1, Runtime.LiveTensors);
+            Assert.Equal([inner.Serial], leaks.Survivors.Select(s => s.Serial));
         }
-        Assert.Equal(before, Runtime.LiveTensors);
+        leaks.AssertNoSurvivors();
     }
 
     [Fact]

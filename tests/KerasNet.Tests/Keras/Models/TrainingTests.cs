@@ -60,20 +60,49 @@ public class TrainingTests
     public void Fit_evaluate_and_predict_free_every_native_tensor_they_create()
     {
         var (x, yInt) = Blobs(100, 3);
-        var y = keras.utils.to_categorical(yInt, 3);
-        var model = Mlp();
+        using var _x = x;
+        using var _yInt = yInt;
+        using var y = keras.utils.to_categorical(yInt, 3);
+        using var model = Mlp();
         model.compile(optimizer: "rmsprop", loss: "categorical_crossentropy", metrics: ["accuracy"]);
         model.fit(x, y, batch_size: 10, epochs: 1, verbose: 0);  // creates optimizer slots once
-        long before = Runtime.LiveTensors;
-        model.fit(x, y, batch_size: 10, epochs: 3, verbose: 0, validation_split: 0.1);
-        model.evaluate(x, y, verbose: 0);
-        Assert.Equal(before, Runtime.LiveTensors);
-        using (var p = model.predict(x, batch_size: 7))
+        using (var leaks = TensorTracker.Start())
         {
-            Assert.Equal(new long[] { 100, 3 }, p.Shape);
-            Assert.Equal(before + 1, Runtime.LiveTensors);
+            model.fit(x, y, batch_size: 10, epochs: 3, verbose: 0, validation_split: 0.1);
+            model.evaluate(x, y, verbose: 0);
+            leaks.AssertNoSurvivors();
+            using (var p = model.predict(x, batch_size: 7))
+            {
+                Assert.Equal(new long[] { 100, 3 }, p.Shape);
+                Assert.Equal([p.Serial], leaks.Survivors.Select(s => s.Serial));
+            }
+            leaks.AssertNoSurvivors();
         }
-        Assert.Equal(before, Runtime.LiveTensors);
+    }
+
+    [Fact]
+    public void A_model_disposed_after_fit_frees_every_tensor_made_since_it_was_built()
+    {
+        var (x, yInt) = Blobs(60, 4);
+        using var _x = x;
+        using var _yInt = yInt;
+        using var y = keras.utils.to_categorical(yInt, 3);
+        using var leaks = TensorTracker.Start();
+        var model = keras.Sequential(
+        [
+            keras.layers.Dense(8, activation: "relu", input_shape: 2),
+            keras.layers.BatchNormalization(),
+            keras.layers.Dense(3, activation: "softmax"),
+        ]);
+        model.compile(optimizer: keras.optimizers.Adam(), loss: "categorical_crossentropy", metrics: ["accuracy"]);
+        model.fit(x, y, batch_size: 16, epochs: 2, verbose: 0);
+        Assert.True(leaks.Count > 0, "weights and optimizer slots are alive while the model is");
+        model.Dispose();
+        leaks.AssertNoSurvivors();
+        Assert.True(model.variables.All(v => v.IsDisposed));
+        var e = Assert.Throws<ObjectDisposedException>(() => model.predict(x));
+        Assert.Contains("disposed", e.Message);
+        model.Dispose();  // twice is fine
     }
 
     [Fact]

@@ -190,10 +190,10 @@ public class DatasetTests
     public void A_pipeline_frees_every_tensor_whether_run_to_the_end_or_stopped_early()
     {
         using var x = Range(64);
-        long before = Runtime.LiveTensors;
+        using var leaks = TensorTracker.Start();
         var ds = tf.data.Dataset.from_tensor_slices(x).shuffle(16, seed: 1).map(t => t * 3, num_parallel_calls: 2).batch(8).prefetch(2);
         Flat(ds);
         Flat(ds.take(2));
-        Assert.Equal(before, Runtime.LiveTensors);
+        leaks.AssertNoSurvivors();
     }
 }

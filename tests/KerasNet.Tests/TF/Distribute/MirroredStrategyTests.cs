@@ -107,8 +107,11 @@ public class MirroredStrategyTests
     public void Training_under_replicas_frees_every_tensor_of_every_step()
     {
         var (x, y) = Data(48);
+        using var _x = x;
+        using var _y = y;
         Sequential model;
-        using (MirroredStrategy.OnCpuReplicas(2).scope())
+        using var strategy = MirroredStrategy.OnCpuReplicas(2);
+        using (strategy.scope())
         {
             model = keras.Sequential(
             [
@@ -120,10 +123,37 @@ public class MirroredStrategyTests
             model.compile(optimizer: keras.optimizers.Adam(), loss: "categorical_crossentropy", metrics: ["accuracy"]);
         }
         model.fit(x, y, batch_size: 16, epochs: 1, verbose: 0);  // creates the optimizer's slots
-        long before = Runtime.LiveTensors;
-        model.fit(x, y, batch_size: 15, epochs: 3, verbose: 0);
-        Assert.Equal(before, Runtime.LiveTensors);
+        using (var leaks = TensorTracker.Start())
+        {
+            model.fit(x, y, batch_size: 15, epochs: 3, verbose: 0);
+            leaks.AssertNoSurvivors();
+        }
+        model.Dispose();
     }
+
+    [Fact]
+    public void Disposing_a_strategy_ends_its_replica_threads()
+    {
+        var (x, y) = Data(16);
+        using var _x = x;
+        using var _y = y;
+        var strategy = MirroredStrategy.OnCpuReplicas(3);
+        using (strategy.scope())
+        {
+            using var model = keras.Sequential([keras.layers.Flatten(input_shape: (8, 8, 2)), keras.layers.Dense(3, activation: "softmax")]);
+            model.compile(optimizer: "sgd", loss: "categorical_crossentropy");
+            model.fit(x, y, batch_size: 16, epochs: 1, verbose: 0);
+        }
+        var threads = ReplicaThreads(strategy);
+        Assert.Equal(2, threads.Count);
+        Assert.All(threads, t => Assert.True(t.IsAlive));
+        strategy.Dispose();
+        Assert.All(threads, t => Assert.False(t.IsAlive));
+        Assert.Throws<ObjectDisposedException>(() => strategy.scope());
+    }
+
+    private static List<Thread> ReplicaThreads(Strategy s) =>
+        (List<Thread>)typeof(Strategy).GetField("_threads", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(s)!;
 
     [Fact]
     public void Devices_are_checked_and_the_batch_is_shared_evenly()

@@ -17,6 +17,31 @@ internal static class SharedData
     }
 }
 
+/// <summary>A fact that is skipped, with the reason, when Debian's /usr/bin/python3 cannot import <c>module</c> (the independent reference).</summary>
+public sealed class RequiresPythonModuleFactAttribute : FactAttribute
+{
+    private static readonly Dictionary<string, string?> Checked = new();
+
+    public RequiresPythonModuleFactAttribute(string module)
+    {
+        lock (Checked)
+        {
+            if (!Checked.TryGetValue(module, out var why)) Checked[module] = why = Missing(module);
+            if (why is not null) Skip = why;
+        }
+    }
+
+    private static string? Missing(string module)
+    {
+        if (!File.Exists("/usr/bin/python3")) return $"needs /usr/bin/python3 with {module} (Debian python3-{module}), which is not installed";
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", $"import {module}"]) { RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? null : $"needs the Python module {module} (Debian python3-{module}) for /usr/bin/python3, which is not installed";
+    }
+}
+
 /// <summary>A fact that is skipped, with the reason, when a file under ../shared/data is absent (fresh clones).</summary>
 public sealed class RequiresSharedFileFactAttribute : FactAttribute
 {

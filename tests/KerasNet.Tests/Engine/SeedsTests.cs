@@ -5,9 +5,11 @@ namespace KerasNet.Tests.Engine;
 
 public class SeedsTests
 {
-    // The values below are what every process must compute. They were recorded from this implementation;
-    // they guard repeatability across runs and across workers: .NET's HashCode, used here before, is seeded
-    // randomly per process, so a run (or a worker) started again shuffled differently with the same --seed.
+    // Repeatability across runs and across workers: .NET's HashCode, used here before, is seeded randomly per
+    // process, so a run (or a worker) started again shuffled differently with the same --seed.
+    // The two Combine values were computed independently, by a Python SplitMix64 (Vigna's constants, the
+    // same folding). The shuffle order is a change detector: recorded from this implementation, it fails
+    // when the shuffle changes, on purpose or not (a change means old runs no longer repeat).
     [Fact]
     public void Derived_seeds_and_seeded_shuffles_are_the_same_in_every_process()
     {

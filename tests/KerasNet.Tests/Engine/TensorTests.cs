@@ -146,10 +146,24 @@ public class TensorTests
     }
 
     [Fact]
-    public void Engine_uses_every_core_and_openblas()
+    public void Engine_threads_default_to_the_core_count_and_can_be_set()
     {
-        Assert.Equal(Environment.ProcessorCount, Runtime.NumThreads);
-        using (var s = new TensorScope()) Tensor.Ones([64, 64]).MatMul(Tensor.Ones([64, 64]));
-        Assert.Contains("openblas", Runtime.LoadedBlas(), StringComparison.OrdinalIgnoreCase);
+        var env = Environment.GetEnvironmentVariable("KERASNET_NUM_THREADS");
+        Assert.Equal(string.IsNullOrEmpty(env) ? Environment.ProcessorCount : int.Parse(env), Runtime.NumThreads);
+        int before = Runtime.NumThreads;
+        try
+        {
+            Runtime.NumThreads = 1;
+            Assert.Equal(1, Runtime.NumThreads);
+            Assert.Throws<ArgumentOutOfRangeException>(() => Runtime.NumThreads = 0);
+        }
+        finally
+        {
+            Runtime.NumThreads = before;
+        }
+        using (var s = new TensorScope())
+            Assert.Equal(64f, Tensor.Ones([64, 64]).MatMul(Tensor.Ones([64, 64])).ToArray<float>()[0]);
+        Assert.StartsWith("torch 1.13", Runtime.BuildInfo);
+        Assert.Contains("BLAS loaded: ", Runtime.BuildInfo);
     }
 }

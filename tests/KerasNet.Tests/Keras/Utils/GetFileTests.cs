@@ -15,21 +15,35 @@ public class GetFileTests
     /// <summary>Serves <see cref="Payload"/>; can honour Range requests and cut the first response short.</summary>
     private sealed class Server : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private HttpListener _listener = new();
         private readonly Thread _thread;
 
         public Server(bool honourRange = true, int cutFirstAfter = -1)
         {
-            Port = Fixtures.FreePort();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            _listener.Start();
+            // HttpListener cannot bind port 0: the server binds a port itself, and takes another if that one
+            // was taken in between (never a port checked free and used later by someone else)
+            for (int attempt = 0; ; attempt++)
+            {
+                Port = Fixtures.FreePort();
+                _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+                try
+                {
+                    _listener.Start();
+                    break;
+                }
+                catch (HttpListenerException) when (attempt < 20)
+                {
+                    _listener.Close();
+                    _listener = new HttpListener();
+                }
+            }
             HonourRange = honourRange;
             CutFirstAfter = cutFirstAfter;
             _thread = new Thread(Serve) { IsBackground = true };
             _thread.Start();
         }
 
-        public int Port { get; }
+        public int Port { get; private set; }
         public bool HonourRange { get; }
         public int CutFirstAfter { get; }
         public List<string?> Ranges { get; } = new();

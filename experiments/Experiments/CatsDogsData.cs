@@ -12,8 +12,19 @@ public static class CatsDogsData
 {
     public const string DefaultDataDir = "../shared/data/dogs-vs-cats";
 
-    /// <summary>The data folder: --data-dir, else the team machines' shared copy.</summary>
-    public static string Root(Harness.ExperimentOptions o) => o.DataDir ?? DefaultDataDir;
+    /// <summary>
+    /// The data folder: --data-dir itself when it holds the split folders (or Kaggle's train/), else its
+    /// dogs-vs-cats/ (a data root such as ../shared/data, which also holds keras/models/); without
+    /// --data-dir the team machines' shared copy.
+    /// </summary>
+    public static string Root(Harness.ExperimentOptions o)
+    {
+        if (o.DataDir is not { } d) return DefaultDataDir;
+        string[] splits = ["training_data", "validation_data", "test_data", "train"];
+        if (splits.Any(s => Directory.Exists(Path.Combine(d, s)))) return d;
+        var nested = Path.Combine(d, "dogs-vs-cats");
+        return Directory.Exists(nested) ? nested : d;
+    }
 
     /// <summary>The images of a split folder, sorted by name.</summary>
     public static List<string> Files(string folder)

@@ -80,7 +80,9 @@ public sealed class OctRetinaExperiment : Experiment
         if (o.DataDir is { } d)
         {
             if (!Directory.Exists(d)) throw new DirectoryNotFoundException($"No folder '{d}' (--data-dir should be an OCT2017 folder with train/ and test/).");
-            return d;
+            // a data root (../shared/data) holding the OCT folder is found as well as the folder itself
+            if (Directory.Exists(Path.Combine(d, "train")) || Labels.Any(l => Directory.Exists(Path.Combine(d, l)))) return d;
+            return new[] { "OCT2017", "oct2017", "oct2017-samples" }.Select(n => Path.Combine(d, n)).FirstOrDefault(Directory.Exists) ?? d;
         }
         var candidates = new[] { Path.Combine(KerasConfig.KerasHome, "datasets", "OCT2017"), "OCT2017" };
         return candidates.FirstOrDefault(Directory.Exists) ?? throw new DirectoryNotFoundException(

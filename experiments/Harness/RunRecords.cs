@@ -12,6 +12,14 @@ public static class RunRecords
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>Written (atomically) when a run fails: its exception's message and type, for compare and report.</summary>
+    public const string FailureFile = "failure.json";
+
+    /// <summary>Whether a folder is a run folder: it holds a run's config, metrics or failure record.</summary>
+    public static bool IsRun(string folder) =>
+        File.Exists(Path.Combine(folder, "config.json")) || File.Exists(Path.Combine(folder, "metrics.json")) ||
+        File.Exists(Path.Combine(folder, FailureFile));
+
     public static void WriteAtomically(string path, string content)
     {
         var tmp = path + ".tmp-" + Environment.ProcessId;

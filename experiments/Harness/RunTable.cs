@@ -7,17 +7,22 @@ namespace KerasNet.Experiments.Harness;
 /// <summary>compare and report: the run folders' records side by side.</summary>
 public static class RunTable
 {
-    /// <summary>One row of the comparison; Complete is false for a run without metrics.json (still running, or killed).</summary>
+    /// <summary>
+    /// One row of the comparison; Complete is false for a run without metrics.json (still running, or killed);
+    /// Failure is the recorded exception message of a run that failed.
+    /// </summary>
     public sealed record Row(string Folder, string Experiment, string Backbone, string Precision, int? Epochs, double? BestValAcc,
-        double? FinalValAcc, double? TestAcc, string Article, double? Seconds, double? ImagesPerSecond, bool Complete, string Replicas = "");
+        double? FinalValAcc, double? TestAcc, string Article, double? Seconds, double? ImagesPerSecond, bool Complete, string Replicas = "",
+        string? Failure = null);
 
-    /// <summary>The given run folders, or every folder under runs/ holding a config or metrics file, oldest first.</summary>
+    /// <summary>The given run folders, or every run folder under runs/ (folders that are not runs, such as runs/feature-cache, left out), oldest first.</summary>
     public static List<Row> Load(IEnumerable<string> folders)
     {
         var list = folders.ToList();
         if (list.Count == 0 && Directory.Exists("runs"))
-            list = Directory.GetDirectories("runs").Where(d => File.Exists(Path.Combine(d, "metrics.json")) || File.Exists(Path.Combine(d, "config.json")))
-                .Order(StringComparer.Ordinal).ToList();
+            list = Directory.GetDirectories("runs").Where(RunRecords.IsRun).Order(StringComparer.Ordinal).ToList();
+        else
+            list = list.Where(f => RunRecords.IsRun(f) || !Directory.Exists(f)).ToList();
         return list.Select(LoadOne).ToList();
     }
 
@@ -25,6 +30,7 @@ public static class RunTable
     {
         var config = ReadJson(Path.Combine(folder, "config.json"));
         var metrics = ReadJson(Path.Combine(folder, "metrics.json"));
+        var failure = metrics is null ? ReadJson(Path.Combine(folder, RunRecords.FailureFile)) : null;
         string S(JsonElement? e, string k) => e is { } j && j.TryGetProperty(k, out var v) ? v.ToString() : "";
         double? D(JsonElement? e, string k) => e is { } j && j.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
         return new Row(folder,
@@ -35,7 +41,8 @@ public static class RunTable
             S(metrics, "article"), D(metrics, "wall_seconds"),
             D(metrics, "train_images_per_second") ?? D(metrics, "images_per_second"),
             metrics is not null,
-            D(config, "workers") is > 1 and var w ? $"{w} workers" : D(config, "replicas") is { } r ? $"{r} replicas" : "");
+            D(config, "workers") is > 1 and var w ? $"{w} workers" : D(config, "replicas") is { } r ? $"{r} replicas" : "",
+            failure is { } f ? S(f, "error") : null);
     }
 
     private static JsonElement? ReadJson(string path)
@@ -56,9 +63,15 @@ public static class RunTable
     public static string[] Cells(Row r) =>
     [
         r.Experiment, r.Backbone, r.Precision, r.Replicas, r.Epochs?.ToString() ?? "", F(r.BestValAcc), F(r.FinalValAcc), F(r.TestAcc), r.Article,
-        r.Seconds is { } s ? TimeSpan.FromSeconds(s).ToString(@"h\:mm\:ss") : r.Complete ? "" : "incomplete",
+        r.Seconds is { } s ? TimeSpan.FromSeconds(s).ToString(@"h\:mm\:ss") : r.Complete ? "" : r.Failure is { } f ? "failed: " + Short(f) : "incomplete",
         r.ImagesPerSecond is { } i ? i.ToString("F0", CultureInfo.InvariantCulture) : "", r.Folder,
     ];
+
+    private static string Short(string message)
+    {
+        var line = message.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 120 ? line : line[..117] + "...";
+    }
 
     private static string F(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "";
 

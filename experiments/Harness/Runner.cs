@@ -26,14 +26,52 @@ public static class Runner
         var runDir = options.Output ?? Path.Combine("runs", $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(runDir);
         using var strategy = CreateStrategy(options);
-        var context = new ExperimentContext(options, runDir, output, strategy?.Strategy);
+        var context = new ExperimentContext(options, runDir, output, strategy);
+        bool chief = strategy is not { IsChief: false };  // worker 0 writes the run's records
+        var failurePath = Path.Combine(runDir, RunRecords.FailureFile);
+        if (chief)
+        {
+            // the run is a run from its first moment: a kill leaves it "incomplete", a failure "failed"
+            RunRecords.WriteJson(Path.Combine(runDir, "config.json"), Config(experiment, options, context));
+            File.Delete(failurePath);
+        }
 
         var clock = Stopwatch.StartNew();
-        var result = experiment.Run(context);
+        ExperimentResult result;
+        try
+        {
+            result = experiment.Run(context);
+        }
+        catch (Exception e) when (chief)
+        {
+            RunRecords.WriteJson(failurePath, new Dictionary<string, object>
+            {
+                ["error"] = e.Message,
+                ["type"] = e.GetType().FullName ?? e.GetType().Name,
+                ["failed_at_utc"] = DateTime.UtcNow.ToString("o"),
+                ["after_seconds"] = clock.Elapsed.TotalSeconds,
+            });
+            throw;
+        }
         clock.Stop();
-        if (context.Strategy is { IsChief: false })
-            return 0;  // worker 0 writes the run's records
+        if (!chief) return 0;
 
+        RunRecords.WriteJson(Path.Combine(runDir, "config.json"), Config(experiment, options, context));
+        RunRecords.WriteAtomically(Path.Combine(runDir, "history.csv"), RunRecords.HistoryCsv(result.History));
+        if (result.History.Count > 0)
+            RunRecords.WriteAtomically(Path.Combine(runDir, "learning_curves.svg"), LearningCurves.Svg(result.History, experiment.Name));
+        var metrics = new Dictionary<string, object>(result.Metrics.ToDictionary(kv => kv.Key, kv => (object)kv.Value))
+        {
+            ["wall_seconds"] = clock.Elapsed.TotalSeconds,
+            ["article"] = experiment.ArticleResult,
+        };
+        RunRecords.WriteJson(Path.Combine(runDir, "metrics.json"), metrics);
+        output.WriteLine($"Run recorded in {runDir}");
+        return 0;
+    }
+
+    private static Dictionary<string, object> Config(Experiment experiment, ExperimentOptions options, ExperimentContext context)
+    {
         var config = new Dictionary<string, object>(context.Config)
         {
             ["experiment"] = experiment.Name,
@@ -53,35 +91,17 @@ public static class Runner
             config["replicas"] = s.num_replicas_in_sync;
             config["workers"] = s.WorkerCount;
         }
-        RunRecords.WriteJson(Path.Combine(runDir, "config.json"), config);
-        RunRecords.WriteAtomically(Path.Combine(runDir, "history.csv"), RunRecords.HistoryCsv(result.History));
-        if (result.History.Count > 0)
-            RunRecords.WriteAtomically(Path.Combine(runDir, "learning_curves.svg"), LearningCurves.Svg(result.History, experiment.Name));
-        var metrics = new Dictionary<string, object>(result.Metrics.ToDictionary(kv => kv.Key, kv => (object)kv.Value))
-        {
-            ["wall_seconds"] = clock.Elapsed.TotalSeconds,
-            ["article"] = experiment.ArticleResult,
-        };
-        RunRecords.WriteJson(Path.Combine(runDir, "metrics.json"), metrics);
-        output.WriteLine($"Run recorded in {runDir}");
-        return 0;
+        return config;
     }
 
-    /// <summary>The strategy the options ask for; disposing it leaves the worker group.</summary>
-    private static StrategyHolder? CreateStrategy(ExperimentOptions o)
+    /// <summary>The strategy the options ask for; disposing it ends its replica threads or leaves the worker group.</summary>
+    private static Strategy? CreateStrategy(ExperimentOptions o)
     {
         if (o.Cluster is { } cluster)
-            return new StrategyHolder(new MultiWorkerMirroredStrategy(new ClusterSpec(cluster,
-                o.TaskIndex ?? throw new ArgumentException("--cluster needs --task-index (this worker's position in the list)."))));
-        if (o.MultiWorker) return new StrategyHolder(new MultiWorkerMirroredStrategy());
-        if (o.Replicas is { } n) return new StrategyHolder(MirroredStrategy.OnCpuReplicas(n));
+            return new MultiWorkerMirroredStrategy(new ClusterSpec(cluster,
+                o.TaskIndex ?? throw new ArgumentException("--cluster needs --task-index (this worker's position in the list).")));
+        if (o.MultiWorker) return new MultiWorkerMirroredStrategy();
+        if (o.Replicas is { } n) return MirroredStrategy.OnCpuReplicas(n);
         return null;
-    }
-
-    private sealed class StrategyHolder(Strategy strategy) : IDisposable
-    {
-        public Strategy Strategy { get; } = strategy;
-
-        public void Dispose() => (Strategy as IDisposable)?.Dispose();
     }
 }

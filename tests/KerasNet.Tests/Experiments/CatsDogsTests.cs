@@ -1,4 +1,5 @@
 using KerasNet.Experiments.Experiments;
+using KerasNet.Experiments.Harness;
 
 namespace KerasNet.Tests.Experiments;
 
@@ -47,5 +48,36 @@ public class CatsDogsTests
         Assert.Equal(4_457_985, CatsDogsModels.BottleneckMlp().count_params());
         // convs 448 + 9,280 + 73,856 + 147,584; flatten 7·7·128 = 6,272 → 3,211,776 + 262,656 + 513
         Assert.Equal(3_706_113, CatsDogsModels.Dropout().count_params());
+    }
+
+    [Fact]
+    public void Data_dir_may_be_the_data_folder_itself_or_a_data_root_holding_it()
+    {
+        using var dir = new Fixtures.TempDir();
+        var cats = Path.Combine(dir.Path, "dogs-vs-cats");
+        Directory.CreateDirectory(Path.Combine(cats, "training_data"));
+        var oct = Path.Combine(dir.Path, "oct2017");
+        Directory.CreateDirectory(Path.Combine(oct, "train"));
+        Assert.Equal(cats, CatsDogsData.Root(new ExperimentOptions { DataDir = dir.Path }));
+        Assert.Equal(cats, CatsDogsData.Root(new ExperimentOptions { DataDir = cats }));
+        Assert.Equal(oct, OctRetinaExperiment.Root(new ExperimentOptions { DataDir = dir.Path }));
+        Assert.Equal(oct, OctRetinaExperiment.Root(new ExperimentOptions { DataDir = oct }));
+    }
+
+    [Fact]
+    public void The_feature_cache_key_follows_the_image_bytes_in_order_not_their_sum()
+    {
+        using var scope = new KerasNet.Engine.TensorScope();
+        var a = KerasNet.Engine.Tensor.FromArray(new float[] { 1, 2, 3, 4 }, 2, 2);
+        var swapped = KerasNet.Engine.Tensor.FromArray(new float[] { 3, 4, 1, 2 }, 2, 2);   // same images, other order: same sum
+        var w = KerasNet.Engine.Tensor.Ones([3]);
+        var w2 = KerasNet.Engine.Tensor.FromArray(new float[] { 1, 1, 1.0001f }, 3);
+        string K(KerasNet.Engine.Tensor x, KerasNet.Engine.Tensor weights, string backbone = "mobilenet") =>
+            CatsDogsBottleneck.CacheKey(backbone, "training_data", x, [weights]);
+        Assert.Equal(K(a, w), K(a, w));
+        Assert.NotEqual(K(a, w), K(swapped, w));
+        Assert.NotEqual(K(a, w), K(a, w2));
+        Assert.NotEqual(K(a, w), K(a, w, "vgg16"));
+        Assert.NotEqual(K(a, w), K(a.Reshape(1, 4), w));   // image size is part of the key
     }
 }

@@ -65,4 +65,34 @@ public class HarnessTests
         File.WriteAllText(Path.Combine(evaluation, "r1.confusion_matrix.svg"), report.MatrixSvg("r1 on 3 test images"));
         Assert.Contains("r1 on 3 test images", RunTable.Html(RunTable.Load([evaluation])));
     }
+
+    private sealed class Failing : Experiment
+    {
+        public override string Name => "failing";
+        public override string Description => "throws after it starts";
+        public override string ArticleResult => "";
+
+        public override ExperimentResult Run(ExperimentContext context) =>
+            throw new InvalidDataException("cat.7.jpg: cannot decode image: truncated");
+    }
+
+    [Fact]
+    public void A_failed_run_says_failed_and_why_and_folders_that_are_not_runs_are_left_out()
+    {
+        using var dir = new Fixtures.TempDir();
+        var run = Path.Combine(dir.Path, "run");
+        var e = Assert.Throws<InvalidDataException>(() => Runner.Run(new Failing(), new ExperimentOptions { Output = run, Verbose = 0 }, TextWriter.Null));
+        using (var failure = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, RunRecords.FailureFile))))
+            Assert.Equal(e.Message, failure.RootElement.GetProperty("error").GetString());
+        var cache = Path.Combine(dir.Path, "feature-cache");
+        Directory.CreateDirectory(cache);
+        File.WriteAllText(Path.Combine(cache, "mobilenet-training_data-0123.f32"), "");
+        var rows = RunTable.Load([run, cache]);
+        var row = Assert.Single(rows);
+        Assert.Equal("failing", row.Experiment);
+        Assert.False(row.Complete);
+        var cells = RunTable.Cells(row);
+        Assert.Contains("failed: cat.7.jpg: cannot decode image: truncated", cells);
+        Assert.DoesNotContain("incomplete", cells);
+    }
 }

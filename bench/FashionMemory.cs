@@ -20,10 +20,19 @@ internal static class FashionMemory
         var ((xr, yr), _) = keras.datasets.fashion_mnist.load_data();
         var x = (xr.AsType(DType.Float32) / 255).Reshape(xr.Shape[0], 28, 28, 1);
         var y = keras.utils.to_categorical(yr, 10);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long liveBefore = Runtime.LiveTensors;
+        using var leaks = TensorTracker.Start();
         var model = FashionMnistExperiment.BuildModel();
         model.compile(optimizer: "adam", loss: "categorical_crossentropy", metrics: ["accuracy"]);
         var rss = new RssRecorder();
         model.fit(x, y, batch_size: 512, epochs: warmupEpochs + epochs, verbose: 2, callbacks: [rss], validation_split: 0.1);
+        int aliveWithModel = leaks.Count;
+        model.Dispose();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long liveAfter = Runtime.LiveTensors;
 
         var table = new Table().AddColumns("epoch", "RSS MB", "managed heap MB", "gen0/gen2 GCs", "live tensors");
         for (int i = 0; i < rss.Mb.Count; i++)
@@ -36,7 +45,9 @@ internal static class FashionMemory
         Console.WriteLine($"RESULT fashion-memory epochs={epochs} warmup={warmupEpochs} rss_start={rss.Mb[first]:F1}MB rss_last={rss.Mb[^1]:F1}MB " +
                           $"growth={growth:F1}MB (goal < 50) of which managed={managed:F1}MB; whole run incl. warm-up {rss.Mb[^1] - rss.Mb[0]:F1}MB; " +
                           $"live_tensors first={rss.Live[0]} last={rss.Live[^1]}");
-        return growth < 50 ? 0 : 1;
+        Console.WriteLine($"RESULT fashion-memory dispose: tensors made since the model was built and alive before Dispose={aliveWithModel}, " +
+                          $"after Dispose={leaks.Count} ({leaks.Summary()}); live native tensors before the model was built={liveBefore}, after Dispose={liveAfter}");
+        return growth < 50 && leaks.Count == 0 && liveAfter == liveBefore ? 0 : 1;
     }
 
     private sealed class RssRecorder : Callback

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using KerasNet.Experiments.Experiments;
-using KerasNet.Experiments.Harness;
+using KerasNet.Harness;
 using Spectre.Console;
 
 // kerasnet-experiments: `list`, or an experiment name with the common options.

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KerasNet.Experiments.Harness;
+using KerasNet.Harness;
 using static KerasNet.KerasApi;
 
 namespace KerasNet.Experiments.Experiments;

@@ -1,5 +1,5 @@
 using KerasNet.Engine;
-using KerasNet.Experiments.Harness;
+using KerasNet.Harness;
 using KerasNet.Keras.Callbacks;
 using KerasNet.Keras.Models;
 using static KerasNet.KerasApi;

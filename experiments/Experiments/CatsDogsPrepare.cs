@@ -1,4 +1,4 @@
-using KerasNet.Experiments.Harness;
+using KerasNet.Harness;
 
 namespace KerasNet.Experiments.Experiments;
 

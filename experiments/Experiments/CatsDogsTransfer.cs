@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using KerasNet.Engine;
-using KerasNet.Experiments.Harness;
+using KerasNet.Harness;
 using KerasNet.Keras.Callbacks;
 using KerasNet.Keras.Models;
 using static KerasNet.KerasApi;

@@ -27,12 +27,33 @@ internal static class Fixtures
     }
 
     /// <summary>
-    /// Starts the experiments program built next to the tests (one kernel thread), its output and errors
-    /// going to <paramref name="logPath"/>; with <paramref name="tfConfig"/> as its TF_CONFIG.
+    /// The experiments program of this build (experiments/bin/&lt;configuration&gt;/net10.0/kerasnet-experiments),
+    /// built before the tests by the test project's build-order dependency.
+    /// </summary>
+    public static string ExperimentsProgram
+    {
+        get
+        {
+            var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));  // .../bin/<cfg>/<tfm>
+            string tfm = here.Name, configuration = here.Parent!.Name;
+            for (var dir = here; dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "KerasNetTransfer.sln")))
+                {
+                    var exe = Path.Combine(dir.FullName, "experiments", "bin", configuration, tfm, "kerasnet-experiments");
+                    if (File.Exists(exe)) return exe;
+                    throw new FileNotFoundException($"The experiments program is not built at {exe}: build the solution (dotnet build -c {configuration}).", exe);
+                }
+            throw new DirectoryNotFoundException($"No KerasNetTransfer.sln above {AppContext.BaseDirectory}.");
+        }
+    }
+
+    /// <summary>
+    /// Starts the experiments program (one kernel thread), its output and errors going to
+    /// <paramref name="logPath"/>; with <paramref name="tfConfig"/> as its TF_CONFIG.
     /// </summary>
     public static Process StartExperiments(string logPath, string? tfConfig, params string[] args)
     {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kerasnet-experiments"))
+        var info = new ProcessStartInfo(ExperimentsProgram)
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };

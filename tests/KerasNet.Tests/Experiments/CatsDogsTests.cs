@@ -1,5 +1,5 @@
 using KerasNet.Experiments.Experiments;
-using KerasNet.Experiments.Harness;
+using KerasNet.Harness;
 
 namespace KerasNet.Tests.Experiments;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using KerasNet.Engine;
 using KerasNet.Experiments.Experiments;
-using KerasNet.Experiments.Harness;
+using KerasNet.Harness;
 using KerasNet.Keras;
 using static KerasNet.KerasApi;
 

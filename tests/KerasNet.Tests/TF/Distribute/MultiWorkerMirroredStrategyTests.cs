@@ -151,8 +151,8 @@ public class MultiWorkerMirroredStrategyTests
     [Fact]
     public void TF_CONFIG_gives_ranks_chief_first_and_bad_configs_say_what_is_wrong()
     {
-        var noIndex = Assert.Throws<ArgumentException>(() => KerasNet.Experiments.Harness.Runner.Run(new KerasNet.Experiments.Experiments.FashionMnistExperiment(),
-            new KerasNet.Experiments.Harness.ExperimentOptions { Cluster = ["127.0.0.1:1", "127.0.0.1:2"], Output = Path.GetTempPath() }, TextWriter.Null));
+        var noIndex = Assert.Throws<ArgumentException>(() => KerasNet.Harness.Runner.Run(new KerasNet.Experiments.Experiments.FashionMnistExperiment(),
+            new KerasNet.Harness.ExperimentOptions { Cluster = ["127.0.0.1:1", "127.0.0.1:2"], Output = Path.GetTempPath() }, TextWriter.Null));
         Assert.Contains("--task-index", noIndex.Message);
         var spec = ClusterSpec.FromTfConfig("""{"cluster": {"chief": ["a:1"], "worker": ["b:2", "c:3"]}, "task": {"type": "worker", "index": 1}}""");
         Assert.Equal(2, spec.Rank);

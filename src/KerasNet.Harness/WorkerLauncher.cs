@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using KerasNet.TF.Distribute;
 
-namespace KerasNet.Experiments.Harness;
+namespace KerasNet.Harness;
 
 /// <summary>
 /// --workers N: starts N processes of this program on 127.0.0.1, each one worker of a
@@ -87,12 +87,13 @@ public static class WorkerLauncher
         catch (InvalidOperationException) { }
     }
 
-    /// <summary>This program: its apphost, or `dotnet the.dll` when started through dotnet.</summary>
+    /// <summary>This program (the experiments CLI): its apphost, or `dotnet the.dll` when started through dotnet.</summary>
     private static (string File, string[] Prefix) SelfCommand()
     {
         var path = Environment.ProcessPath ?? throw new IOException("Cannot tell which program to start for the workers.");
         if (Path.GetFileNameWithoutExtension(path) == "dotnet")
-            return (path, [typeof(WorkerLauncher).Assembly.Location]);
+            return (path, [System.Reflection.Assembly.GetEntryAssembly()?.Location
+                           ?? throw new IOException("Cannot tell which program to start for the workers.")]);
         return (path, []);
     }
 

@@ -1,6 +1,6 @@
-using KerasNet.Experiments.Harness;
+using KerasNet.Harness;
 
-namespace KerasNet.Tests.Experiments;
+namespace KerasNet.Tests.Harness;
 
 public class ClassificationReportTests
 {

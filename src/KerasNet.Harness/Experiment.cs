@@ -1,4 +1,4 @@
-namespace KerasNet.Experiments.Harness;
+namespace KerasNet.Harness;
 
 /// <summary>
 /// One reproduced article script. Subclasses read like the seed script: hyperparameters as constants

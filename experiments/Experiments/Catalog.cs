@@ -1,6 +1,6 @@
-using KerasNet.Experiments.Experiments;
+using KerasNet.Harness;
 
-namespace KerasNet.Experiments.Harness;
+namespace KerasNet.Experiments.Experiments;
 
 /// <summary>Every experiment the harness knows, by command name.</summary>
 public static class Catalog

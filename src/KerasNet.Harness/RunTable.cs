@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace KerasNet.Experiments.Harness;
+namespace KerasNet.Harness;
 
 /// <summary>compare and report: the run folders' records side by side.</summary>
 public static class RunTable

@@ -1,7 +1,7 @@
 using System.Xml.Linq;
-using KerasNet.Experiments.Harness;
+using KerasNet.Harness;
 
-namespace KerasNet.Tests.Experiments;
+namespace KerasNet.Tests.Harness;
 
 public class HarnessTests
 {

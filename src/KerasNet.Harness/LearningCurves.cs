@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace KerasNet.Experiments.Harness;
+namespace KerasNet.Harness;
 
 /// <summary>
 /// The article's learning-curve figure as a standalone SVG: accuracy and loss per epoch, training vs

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace KerasNet.Experiments.Harness;
+namespace KerasNet.Harness;
 
 /// <summary>
 /// Writes a run's records (config.json, history.csv, metrics.json) atomically: each file is written

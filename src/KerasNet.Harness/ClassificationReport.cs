@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace KerasNet.Experiments.Harness;
+namespace KerasNet.Harness;
 
 /// <summary>
 /// What scikit-learn's confusion_matrix and classification_report give the article's §4: the confusion

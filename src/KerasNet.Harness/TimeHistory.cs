@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using KerasNet.Keras.Callbacks;
 
-namespace KerasNet.Experiments.Harness;
+namespace KerasNet.Harness;
 
 /// <summary>The articles' TimeHistory hook: the wall time of every training batch, in seconds.</summary>
 public sealed class TimeHistory : Callback

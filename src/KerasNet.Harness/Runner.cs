@@ -3,7 +3,7 @@ using KerasNet.Engine;
 using KerasNet.Keras;
 using KerasNet.TF.Distribute;
 
-namespace KerasNet.Experiments.Harness;
+namespace KerasNet.Harness;
 
 /// <summary>Runs one experiment into its own run folder and records config, history and metrics.</summary>
 public static class Runner

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using KerasNet.TF.Distribute;
 
 namespace KerasNet.Harness;
@@ -19,21 +17,31 @@ public static class WorkerLauncher
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(options), n, "--workers must be at least 1.");
         var runDir = options.Output ?? Path.Combine("runs", $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(runDir);
-        var addresses = FreePorts(n).Select(p => $"127.0.0.1:{p}").ToList();
         int threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount / n);
-        output.WriteLine($"Launching {n} workers on {string.Join(", ", addresses)} ({threads} thread(s) each); run folder {runDir}");
+        // worker 0 binds the rendezvous port itself (port 0: any free port) and writes it to a file;
+        // the others are started once it is known, so no port is ever checked free and used later
+        var portFile = Path.Combine(runDir, "rendezvous.port");
+        File.Delete(portFile);
+        var addresses = Enumerable.Repeat("127.0.0.1:0", n).ToList();
 
+        if (n == 1) output.WriteLine($"Launching 1 worker ({threads} thread(s)); run folder {runDir}");
         var processes = new List<Process>();
         var logs = new List<StreamWriter>();
         try
         {
             for (int i = 0; i < n; i++)
             {
+                if (i == 1)
+                {
+                    addresses[0] = $"127.0.0.1:{WaitForPort(portFile, processes[0], TimeSpan.FromMinutes(5))}";
+                    output.WriteLine($"Launching {n} workers, rendezvous at {addresses[0]} ({threads} thread(s) each); run folder {runDir}");
+                }
                 var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = i > 0, RedirectStandardError = i > 0 };
                 var (file, prefix) = SelfCommand();
                 start.FileName = file;
                 foreach (var a in prefix.Concat(Arguments(experiment, options, runDir, threads))) start.ArgumentList.Add(a);
                 start.Environment["TF_CONFIG"] = ClusterSpec.TfConfig(addresses, i);
+                if (i == 0) start.Environment[MultiWorkerMirroredStrategy.RendezvousFileVariable] = portFile;
                 var p = Process.Start(start) ?? throw new IOException($"Could not start worker {i} ({file}).");
                 if (i > 0)
                 {
@@ -75,6 +83,7 @@ public static class WorkerLauncher
             }
             foreach (var log in logs)
                 lock (log) log.Dispose();
+            File.Delete(portFile);
         }
     }
 
@@ -120,18 +129,19 @@ public static class WorkerLauncher
         if (o.StepsPerEpoch is { } s) { yield return "--steps-per-epoch"; yield return s.ToString(); }
     }
 
-    /// <summary>Ports the OS says are free now (bound and released).</summary>
-    private static List<int> FreePorts(int n)
+    /// <summary>The port worker 0 bound, once it has written it; fails if worker 0 ends first or takes too long.</summary>
+    internal static int WaitForPort(string portFile, Process worker0, TimeSpan timeout)
     {
-        var listeners = Enumerable.Range(0, n).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
+        var clock = Stopwatch.StartNew();
+        while (true)
         {
-            foreach (var l in listeners) l.Start();
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
-        }
-        finally
-        {
-            foreach (var l in listeners) l.Stop();
+            if (File.Exists(portFile) && int.TryParse(File.ReadAllText(portFile).Trim(), out var port) && port > 0)
+                return port;
+            if (worker0.HasExited)
+                throw new IOException($"worker 0 ended (exit code {worker0.ExitCode}) before it hosted the rendezvous; see its output above.");
+            if (clock.Elapsed > timeout)
+                throw new TimeoutException($"worker 0 did not host the rendezvous within {timeout.TotalSeconds:F0} s (no port in {portFile}).");
+            Thread.Sleep(20);
         }
     }
 }

@@ -16,7 +16,7 @@ internal static class Fixtures
     public static Tensor RandomTensor(long[] shape, int seed = 3, double scale = 1) =>
         Tensor.FromArray(Random((int)shape.Aggregate(1L, (a, d) => a * d), seed, scale), shape);
 
-    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago: for an address where nothing should listen. Servers the tests start bind their own port (port 0, or the test HTTP server's bind-and-retry).</summary>
     public static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
@@ -51,7 +51,25 @@ internal static class Fixtures
     /// Starts the experiments program (one kernel thread), its output and errors going to
     /// <paramref name="logPath"/>; with <paramref name="tfConfig"/> as its TF_CONFIG.
     /// </summary>
-    public static Process StartExperiments(string logPath, string? tfConfig, params string[] args)
+    public static Process StartExperiments(string logPath, string? tfConfig, params string[] args) =>
+        StartExperiments(logPath, tfConfig, null, args);
+
+    /// <summary>
+    /// Starts worker 0 of an <paramref name="n"/>-worker cluster on 127.0.0.1 under TF_CONFIG whose addresses
+    /// have port 0: it binds the rendezvous port itself. Returns once it listens, with the addresses the
+    /// other workers join (the bound port first).
+    /// </summary>
+    public static (Process Worker0, List<string> Addresses) StartRendezvousHost(string dir, string logPath, int n, params string[] args)
+    {
+        var file = Path.Combine(dir, "rendezvous.port");
+        var addresses = Enumerable.Repeat("127.0.0.1:0", n).ToList();
+        var p = StartExperiments(logPath, KerasNet.TF.Distribute.ClusterSpec.TfConfig(addresses, 0),
+            new Dictionary<string, string> { [KerasNet.TF.Distribute.MultiWorkerMirroredStrategy.RendezvousFileVariable] = file }, args);
+        addresses[0] = $"127.0.0.1:{KerasNet.Harness.WorkerLauncher.WaitForPort(file, p, TimeSpan.FromMinutes(2))}";
+        return (p, addresses);
+    }
+
+    public static Process StartExperiments(string logPath, string? tfConfig, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo(ExperimentsProgram)
         {
@@ -59,6 +77,7 @@ internal static class Fixtures
         };
         foreach (var a in args) info.ArgumentList.Add(a);
         if (tfConfig is not null) info.Environment["TF_CONFIG"] = tfConfig;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         info.Environment["KERASNET_NUM_THREADS"] = "1";
         var p = Process.Start(info)!;
         var log = new StreamWriter(logPath) { AutoFlush = true };

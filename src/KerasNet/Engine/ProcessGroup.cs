@@ -13,20 +13,62 @@ public sealed unsafe class ProcessGroup : IDisposable
     private readonly ProcessGroupHandle _handle;
 
     /// <param name="storeHost">rank 0's address, where the store listens</param>
-    /// <param name="storePort">the store's port</param>
+    /// <param name="storePort">the store's port; on rank 0, 0 asks for any free port (see <paramref name="onListening"/>)</param>
     /// <param name="localHost">this process's address for Gloo's connections</param>
-    public ProcessGroup(string storeHost, int storePort, string localHost, int rank, int size, TimeSpan timeout)
+    /// <param name="onListening">rank 0 only: called with the port the store listens on, before the others are waited for</param>
+    public ProcessGroup(string storeHost, int storePort, string localHost, int rank, int size, TimeSpan timeout,
+        Action<int>? onListening = null)
     {
         Runtime.EnsureInitialized();
         Rank = rank;
         Size = size;
         Timeout = timeout;
-        var raw = NativeMethods.knt_group_create(storeHost, storePort, localHost, rank, size, (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds));
+        StorePort = storePort;
+        var listening = new Listening(port =>
+        {
+            StorePort = port;
+            onListening?.Invoke(port);
+        });
+        var ctx = System.Runtime.InteropServices.GCHandle.Alloc(listening);
+        IntPtr raw;
+        try
+        {
+            raw = NativeMethods.knt_group_create(storeHost, storePort, localHost, rank, size,
+                (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds), &OnListening, System.Runtime.InteropServices.GCHandle.ToIntPtr(ctx));
+        }
+        finally
+        {
+            ctx.Free();
+        }
+        if (listening.Error is { } error)
+        {
+            if (raw != IntPtr.Zero) NativeMethods.knt_group_free(raw);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+        }
         if (raw == IntPtr.Zero)
             throw new CollectiveException(
-                $"Worker {rank} of {size} could not join the group at {storeHost}:{storePort} (local address {localHost}) within {timeout.TotalSeconds:F0} s: {NativeMethods.LastError()}");
+                $"Worker {rank} of {size} could not join the group at {storeHost}:{StorePort} (local address {localHost}) within {timeout.TotalSeconds:F0} s: {NativeMethods.LastError()}");
         _handle = new ProcessGroupHandle(raw);
     }
+
+    /// <summary>The port of the rendezvous store (on rank 0 the one it bound, when it was asked for port 0).</summary>
+    public int StorePort { get; private set; }
+
+    // the callback's state: exceptions never cross into native code; they are rethrown once the call returns
+    private sealed class Listening(Action<int> report)
+    {
+        public Exception? Error;
+
+        public void Report(int port)
+        {
+            try { report(port); }
+            catch (Exception e) { Error = e; }
+        }
+    }
+
+    [System.Runtime.InteropServices.UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static void OnListening(int port, IntPtr ctx) =>
+        ((Listening)System.Runtime.InteropServices.GCHandle.FromIntPtr(ctx).Target!).Report(port);
 
     public int Rank { get; }
 

@@ -113,7 +113,8 @@ internal static unsafe class NativeMethods
 
     // distributed.cpp
     [DllImport(Lib)] internal static extern IntPtr knt_group_create([MarshalAs(UnmanagedType.LPUTF8Str)] string storeHost, int storePort,
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string localHost, int rank, int size, int timeoutMs);
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string localHost, int rank, int size, int timeoutMs,
+        delegate* unmanaged[Cdecl]<int, IntPtr, void> onListening, IntPtr ctx);
     [DllImport(Lib)] internal static extern int knt_group_allreduce_sum(ProcessGroupHandle g, IntPtr* tensors, int n);
     [DllImport(Lib)] internal static extern int knt_group_broadcast(ProcessGroupHandle g, IntPtr* tensors, int n, int root);
     [DllImport(Lib)] internal static extern int knt_group_barrier(ProcessGroupHandle g);

@@ -25,7 +25,7 @@ enum { KNT_RELU = 0, KNT_SIGMOID, KNT_TANH, KNT_SOFTPLUS, KNT_ELU, KNT_SELU, KNT
 enum { KNT_MAXPOOL = 0, KNT_AVGPOOL = 1 };
 
 // Bumped whenever a signature or a meaning at this boundary changes; C# refuses a library of another version.
-#define KNT_ABI_VERSION 2
+#define KNT_ABI_VERSION 3
 
 // ---- runtime.cpp
 KNT_API const char* knt_last_error(void);  // the calling thread's last failure; cleared by every call
@@ -139,10 +139,13 @@ KNT_API int knt_grad(knt_tensor loss, const knt_tensor* inputs, int n, knt_tenso
 
 // ---- distributed.cpp (c10d: TCPStore rendezvous, ProcessGroupGloo collectives)
 typedef struct knt_group_s* knt_group;
-// Joins a group of `size` processes: rank 0 hosts the store at store_host:store_port; Gloo binds to
-// local_host. Collectives fail (not hang) when a peer dies, and after timeout_ms at most.
+// Joins a group of `size` processes: rank 0 hosts the store at store_host:store_port (port 0: any free
+// port, bound by the store itself), and calls on_listening(port, ctx) once it listens, before waiting for
+// the others; Gloo binds to local_host. Collectives fail (not hang) when a peer dies, and after
+// timeout_ms at most.
+typedef void (*knt_listening_fn)(int port, void* ctx);
 KNT_API knt_group knt_group_create(const char* store_host, int store_port, const char* local_host, int rank, int size,
-                                   int timeout_ms);
+                                   int timeout_ms, knt_listening_fn on_listening, void* ctx);
 KNT_API int knt_group_allreduce_sum(knt_group g, const knt_tensor* tensors, int n);  // in place, float32
 KNT_API int knt_group_broadcast(knt_group g, const knt_tensor* tensors, int n, int root);  // in place
 KNT_API int knt_group_barrier(knt_group g);

@@ -52,19 +52,23 @@ std::vector<at::Tensor> gather(const knt_tensor* tensors, int n) {
 extern "C" {
 
 knt_group knt_group_create(const char* store_host, int store_port, const char* local_host, int rank, int size,
-                           int timeout_ms) {
+                           int timeout_ms, knt_listening_fn on_listening, void* ctx) {
   KNT_GUARD(nullptr, {
     TORCH_CHECK(size >= 1 && rank >= 0 && rank < size, "rank ", rank, " is not in a group of ", size);
-    TORCH_CHECK(store_port > 0 && store_port < 65536, "port ", store_port, " is out of range");
+    TORCH_CHECK(store_port >= 0 && store_port < 65536, "port ", store_port, " is out of range");
+    TORCH_CHECK(store_port > 0 || rank == 0, "worker ", rank, " cannot join a rendezvous at port 0 (only the host, rank 0, ",
+                "may ask for any free port)");
     auto timeout = std::chrono::milliseconds(timeout_ms);
     c10d::TCPStoreOptions opts;
-    opts.port = static_cast<std::uint16_t>(store_port);
+    opts.port = static_cast<std::uint16_t>(store_port);  // 0 on rank 0: the kernel picks a free port
     opts.isServer = rank == 0;
     opts.numWorkers = static_cast<std::size_t>(size);
-    opts.waitWorkers = true;
+    opts.waitWorkers = false;  // Gloo's rendezvous below waits for every rank (within the timeout)
     opts.timeout = timeout;
     auto g = std::make_unique<knt_group_s>();
-    g->store = c10::make_intrusive<c10d::TCPStore>(std::string(store_host), opts);
+    auto store = c10::make_intrusive<c10d::TCPStore>(std::string(store_host), opts);
+    if (rank == 0 && on_listening != nullptr) on_listening(static_cast<int>(store->getPort()), ctx);
+    g->store = store;
     auto options = c10d::ProcessGroupGloo::Options::create(timeout);
     options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(local_host));
     options->threads = 2;

@@ -10,12 +10,25 @@ public class ProcessGroupTests
     /// <summary>Two ranks of one group, each joined on its own thread (joining blocks until both are there).</summary>
     private static (ProcessGroup, ProcessGroup) Pair(TimeSpan timeout)
     {
-        int port = Fixtures.FreePort();
+        // rank 0 binds any free port itself; rank 1 joins once that port is known
+        var bound = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         ProcessGroup? g1 = null;
-        var t = new Thread(() => g1 = new ProcessGroup("127.0.0.1", port, "127.0.0.1", 1, 2, timeout));
+        Exception? error = null;
+        var t = new Thread(() =>
+        {
+            try
+            {
+                if (!bound.Task.Wait(timeout)) throw new TimeoutException("rank 0 never listened");
+                g1 = new ProcessGroup("127.0.0.1", bound.Task.Result, "127.0.0.1", 1, 2, timeout);
+            }
+            catch (Exception e) { error = e; }
+        });
         t.Start();
-        var g0 = new ProcessGroup("127.0.0.1", port, "127.0.0.1", 0, 2, timeout);
+        var g0 = new ProcessGroup("127.0.0.1", 0, "127.0.0.1", 0, 2, timeout, onListening: p => bound.TrySetResult(p));
         t.Join();
+        if (error is not null) throw error;
+        Assert.Equal(bound.Task.Result, g0.StorePort);
+        Assert.NotEqual(0, g0.StorePort);
         return (g0, g1!);
     }
 

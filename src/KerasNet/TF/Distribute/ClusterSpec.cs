@@ -71,7 +71,8 @@ public sealed class ClusterSpec
     private static (string Host, int Port) Parse(string address)
     {
         int colon = address.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), out var port) || port is <= 0 or > 65535)
+        // port 0 is allowed: for the first address it lets the rendezvous host take any free port
+        if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), out var port) || port is < 0 or > 65535)
             throw new ArgumentException($"'{address}' is not a host:port address.");
         return (address[..colon].Trim('[', ']'), port);
     }

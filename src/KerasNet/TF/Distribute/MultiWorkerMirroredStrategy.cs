@@ -14,14 +14,38 @@ public sealed class MultiWorkerMirroredStrategy : Strategy
 {
     private readonly ProcessGroup _group;
 
-    /// <summary>Joins the cluster in $TF_CONFIG (or <paramref name="cluster"/>); blocks until every worker has joined.</summary>
+    /// <summary>
+    /// Joins the cluster in $TF_CONFIG (or <paramref name="cluster"/>); blocks until every worker has joined.
+    /// The first worker hosts the rendezvous; its address may have port 0, and then it binds any free port
+    /// and tells it to <paramref name="onListening"/> and, when $KERASNET_RENDEZVOUS_FILE is set, writes
+    /// it to that file (atomically) for whoever starts the other workers.
+    /// </summary>
     /// <param name="timeout">how long to wait for the others to join, and for any collective (default 5 minutes)</param>
-    public MultiWorkerMirroredStrategy(ClusterSpec? cluster = null, TimeSpan? timeout = null)
+    public MultiWorkerMirroredStrategy(ClusterSpec? cluster = null, TimeSpan? timeout = null, Action<int>? onListening = null)
     {
         Cluster = cluster ?? FromEnvironment();
         var (host, port) = Cluster.Store;
-        _group = new ProcessGroup(host, port, Cluster.LocalHost, Cluster.Rank, Cluster.Workers.Count, timeout ?? TimeSpan.FromMinutes(5));
+        if (port == 0 && Cluster.Rank != 0)
+            throw new ArgumentException(
+                $"MultiWorkerMirroredStrategy: worker {Cluster.Rank} needs the rendezvous port of worker 0 ({Cluster.Workers[0]} asks for any free port; give the port it bound).");
+        var file = Environment.GetEnvironmentVariable(RendezvousFileVariable);
+        _group = new ProcessGroup(host, port, Cluster.LocalHost, Cluster.Rank, Cluster.Workers.Count, timeout ?? TimeSpan.FromMinutes(5), p =>
+        {
+            if (!string.IsNullOrEmpty(file))
+            {
+                var tmp = file + ".tmp-" + Environment.ProcessId;
+                File.WriteAllText(tmp, p.ToString());
+                File.Move(tmp, file, overwrite: true);
+            }
+            onListening?.Invoke(p);
+        });
     }
+
+    /// <summary>The environment variable naming a file where worker 0 writes the rendezvous port it bound.</summary>
+    public const string RendezvousFileVariable = "KERASNET_RENDEZVOUS_FILE";
+
+    /// <summary>The rendezvous port (on worker 0, the one it bound).</summary>
+    public int RendezvousPort => _group.StorePort;
 
     public ClusterSpec Cluster { get; }
 

@@ -41,11 +41,11 @@ public class MultiWorkerMirroredStrategyTests
         Assert.Equal(0, Fixtures.Finish(Fixtures.StartExperiments(Path.Combine(dir.Path, "single.log"), null, $"{common} --output {single}".Split(' ')), TimeSpan.FromMinutes(3)));
 
         var multi = Path.Combine(dir.Path, "multi");
-        var addresses = new[] { Fixtures.FreePort(), Fixtures.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
-        // worker 0 reads TF_CONFIG, worker 1 the equivalent options
+        // worker 0 reads TF_CONFIG (and binds the rendezvous port itself), worker 1 the equivalent options
+        var (w0, addresses) = Fixtures.StartRendezvousHost(dir.Path, Path.Combine(dir.Path, "w0.log"), 2, $"{common} --multi-worker --output {multi}".Split(' '));
         var workers = new List<Process>
         {
-            Fixtures.StartExperiments(Path.Combine(dir.Path, "w0.log"), ClusterSpec.TfConfig(addresses, 0), $"{common} --multi-worker --output {multi}".Split(' ')),
+            w0,
             Fixtures.StartExperiments(Path.Combine(dir.Path, "w1.log"), null, $"{common} --cluster {string.Join(",", addresses)} --task-index 1 --output {multi}".Split(' ')),
         };
         foreach (var (w, i) in workers.Select((w, i) => (w, i)))
@@ -66,10 +66,9 @@ public class MultiWorkerMirroredStrategyTests
     {
         using var dir = new Fixtures.TempDir();
         WriteFashionFixture(dir.Path);
-        var addresses = new[] { Fixtures.FreePort(), Fixtures.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
         string args = $"fashion-mnist --data-dir {dir.Path} --epochs 100000 --verbose 2 --threads 1 --multi-worker --output {Path.Combine(dir.Path, "run")}";
         var log0 = Path.Combine(dir.Path, "w0.log");
-        var w0 = Fixtures.StartExperiments(log0, ClusterSpec.TfConfig(addresses, 0), args.Split(' '));
+        var (w0, addresses) = Fixtures.StartRendezvousHost(dir.Path, log0, 2, args.Split(' '));
         var w1 = Fixtures.StartExperiments(Path.Combine(dir.Path, "w1.log"), ClusterSpec.TfConfig(addresses, 1), args.Split(' '));
         try
         {
@@ -117,14 +116,18 @@ public class MultiWorkerMirroredStrategyTests
         single.compile(optimizer: keras.optimizers.SGD(0.1), loss: "categorical_crossentropy");
         single.train_on_batch(x, y);
 
-        var addresses = new[] { Fixtures.FreePort(), Fixtures.FreePort() }.Select(p => $"127.0.0.1:{p}").ToList();
+        // worker 0 binds any free port; worker 1 joins once that port is known
+        var addresses = new List<string> { "127.0.0.1:0", "127.0.0.1:0" };
+        var bound = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var trained = new KerasNet.Keras.Models.Sequential?[2];
         var errors = new Exception?[2];
         var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
         {
             try
             {
-                using var strategy = new MultiWorkerMirroredStrategy(new ClusterSpec(addresses, i), TimeSpan.FromSeconds(60));
+                var spec = i == 0 ? new ClusterSpec(addresses, 0)
+                    : new ClusterSpec([$"127.0.0.1:{(bound.Task.Wait(TimeSpan.FromSeconds(60)) ? bound.Task.Result : throw new TimeoutException("worker 0 never listened"))}", addresses[1]], 1);
+                using var strategy = new MultiWorkerMirroredStrategy(spec, TimeSpan.FromSeconds(60), onListening: p => bound.TrySetResult(p));
                 KerasNet.Keras.Models.Sequential m;
                 using (strategy.scope())
                 {

@@ -59,7 +59,8 @@ public sealed class ReplicaContext : IDisposable
         Tensor copy;
         using (Autograd.NoGrad())
         using (var detached = value.Detach())
-            copy = detached.AsType(DType.Float32).Clone().Unscoped();
+        using (var asFloat = detached.AsType(DType.Float32))
+            copy = asFloat.Clone().Unscoped();
         int i = _assignments.FindIndex(a => ReferenceEquals(a.Target, target));
         if (i >= 0)
         {

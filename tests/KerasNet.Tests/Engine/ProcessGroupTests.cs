@@ -89,4 +89,23 @@ public class ProcessGroupTests
         var e = Assert.Throws<CollectiveException>(() => new ProcessGroup("127.0.0.1", port, "127.0.0.1", 1, 2, TimeSpan.FromSeconds(2)));
         Assert.Contains($"127.0.0.1:{port}", e.Message);
     }
+
+    [Fact]
+    public void Broadcast_keeps_each_tensors_dtype_exactly()
+    {
+        var (g0, g1) = Pair(TimeSpan.FromSeconds(30));
+        using (g0)
+        using (g1)
+        {
+            long big = (1L << 40) + 1;   // not representable in float32
+            using var l0 = Tensor.FromArray([big, -3L], 2);
+            using var f0 = Tensor.FromArray([0.1f], 1);
+            using var l1 = Tensor.Zeros([2], DType.Int64);
+            using var f1 = Tensor.Zeros([1]);
+            Both(() => g0.Broadcast([l0, f0], root: 0), () => g1.Broadcast([l1, f1], root: 0));
+            Assert.Equal(new[] { big, -3L }, l1.ToArray<long>());
+            Assert.Equal(DType.Int64, l1.DType);
+            Assert.Equal(0.1f, f1.ToArray<float>()[0]);
+        }
+    }
 }

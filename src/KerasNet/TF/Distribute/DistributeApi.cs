@@ -8,6 +8,9 @@ public sealed class DistributeApi
     public MultiWorkerMirroredStrategy MultiWorkerMirroredStrategy(ClusterSpec? cluster_resolver = null, TimeSpan? timeout = null) =>
         new(cluster_resolver, timeout);
 
-    /// <summary>The strategy whose scope is open, or null (TensorFlow returns its default strategy).</summary>
-    public Strategy? get_strategy() => Strategy.Current;
+    /// <summary>The strategy whose scope is open, else tf.distribute's default strategy (one replica), as TensorFlow returns.</summary>
+    public Strategy get_strategy() => Strategy.Current ?? Strategy.Default;
+
+    /// <summary>The replica context of the calling thread inside strategy.run, else null (the cross-replica context).</summary>
+    public ReplicaContext? get_replica_context() => ReplicaContext.Current;
 }

@@ -6,20 +6,21 @@ namespace KerasNet.Engine;
 /// </summary>
 internal sealed class BorrowedHandles : IDisposable
 {
-    private readonly IReadOnlyList<Tensor> _tensors;
+    private readonly Native.TensorHandle?[] _handles;
     private readonly bool[] _added;
 
     public BorrowedHandles(IReadOnlyList<Tensor> tensors)
     {
-        _tensors = tensors;
+        _handles = new Native.TensorHandle?[tensors.Count];
         _added = new bool[tensors.Count];
         Raw = new IntPtr[tensors.Count];
         try
         {
             for (int i = 0; i < Raw.Length; i++)
             {
-                tensors[i].Handle.DangerousAddRef(ref _added[i]);
-                Raw[i] = tensors[i].Handle.DangerousGetHandle();
+                var h = _handles[i] = tensors[i].Handle;
+                h.DangerousAddRef(ref _added[i]);
+                Raw[i] = h.DangerousGetHandle();
             }
         }
         catch
@@ -36,7 +37,7 @@ internal sealed class BorrowedHandles : IDisposable
         for (int i = 0; i < _added.Length; i++)
         {
             if (!_added[i]) continue;
-            _tensors[i].Handle.DangerousRelease();
+            _handles[i]!.DangerousRelease();
             _added[i] = false;
         }
     }

@@ -99,16 +99,17 @@ public static class NN
             _handle = null;
             if (t is null) return;
             bool added = false;
+            var h = t.Handle;  // a disposed tensor throws here, saying how to keep one alive
             try
             {
-                t.Handle.DangerousAddRef(ref added);
+                h.DangerousAddRef(ref added);
             }
             catch (ObjectDisposedException)
             {
-                throw new ObjectDisposedException(nameof(Tensor), "An input tensor was used after it was disposed.");
+                throw new ObjectDisposedException(nameof(Tensor), "An input tensor was disposed while the call began.");
             }
-            _handle = t.Handle;
-            Raw = _handle.DangerousGetHandle();
+            _handle = h;
+            Raw = h.DangerousGetHandle();
         }
 
         public IntPtr Raw { get; }

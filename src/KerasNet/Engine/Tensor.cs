@@ -11,7 +11,18 @@ namespace KerasNet.Engine;
 /// </summary>
 public sealed partial class Tensor : IDisposable
 {
-    internal readonly TensorHandle Handle;
+    private readonly TensorHandle _handle;
+
+    /// <summary>
+    /// The native handle, for a call into the engine. A disposed tensor is an ObjectDisposedException that
+    /// says so, with the shape and how to keep a tensor alive, instead of the marshaller's bare 'TensorHandle'.
+    /// </summary>
+    internal TensorHandle Handle => _handle.IsClosed ? throw UsedAfterDispose() : _handle;
+
+    private ObjectDisposedException UsedAfterDispose() => new(nameof(Tensor),
+        $"A tensor{(_shape is { } s ? " of shape " + FormatShape(s) : "")} was used after it was disposed, by Dispose() or because " +
+        "the TensorScope it was made in ended (fit, evaluate and predict free every tensor of a step when the step ends). " +
+        "To keep a tensor beyond its scope, call MoveToOuterScope() or ReleaseFromScope() on it.");
     private long[]? _shape;
     private DType? _dtype;
 
@@ -34,11 +45,11 @@ public sealed partial class Tensor : IDisposable
 
     private Tensor(IntPtr raw, string op)
     {
-        Handle = new TensorHandle(raw);
+        _handle = new TensorHandle(raw);
         Serial = TensorTracker.NextSerial();
         TensorTracker.Created(Serial, op);
         if (TensorScope.Current is null)
-            Handle.AddMemoryPressure(NumElements * DType.ElementSize());  // left to the GC: let it see the size
+            _handle.AddMemoryPressure(NumElements * DType.ElementSize());  // left to the GC: let it see the size
         else
             TensorScope.Register(this);
     }
@@ -133,7 +144,7 @@ public sealed partial class Tensor : IDisposable
         set => Check(NativeMethods.knt_set_requires_grad(Handle, value ? 1 : 0), "requires_grad_", this);
     }
 
-    public bool IsDisposed => Handle.IsClosed;
+    public bool IsDisposed => _handle.IsClosed;
 
     // ---- creation
 
@@ -279,9 +290,9 @@ public sealed partial class Tensor : IDisposable
     public void Dispose()
     {
         Scope = null;
-        if (Handle.IsClosed) return;
+        if (_handle.IsClosed) return;
         TensorTracker.Disposed(Serial);
-        Handle.Dispose();
+        _handle.Dispose();
     }
 
     // ---- formatting

@@ -121,6 +121,21 @@ public class NativeBoundaryTests
     }
 
     [Fact]
+    public void A_tensor_used_after_its_scope_says_so_and_how_to_keep_it()
+    {
+        Tensor escaped;
+        using (new TensorScope())
+        {
+            escaped = Tensor.Ones([2, 3]);
+            _ = escaped.Shape;
+        }
+        var e = Assert.Throws<ObjectDisposedException>(() => escaped.Sum());
+        Assert.Contains("shape [2, 3]", e.Message);
+        Assert.Contains("TensorScope", e.Message);
+        Assert.Contains("MoveToOuterScope()", e.Message);
+    }
+
+    [Fact]
     public void Disposing_twice_is_harmless()
     {
         var t = T(3);

@@ -8,6 +8,7 @@ packages=(
   cmake g++             # builds the native shim
   libhdf5-dev           # Keras .h5 weights (runtime: libhdf5_serial.so.103)
   libopencv-dev         # image decoding, resizing, augmentation
+  libjpeg-dev           # libjpeg-turbo: JPEG decoding with its own header and truncation checks
   libgloo-dev           # headers of the Gloo collectives libtorch's c10d uses (MultiWorkerMirroredStrategy)
   dataset-fashion-mnist # /usr/share/datasets/fashion-mnist
   python3-torch python3-h5py python3-pil python3-scipy  # the Python twins and reference scripts in bench/

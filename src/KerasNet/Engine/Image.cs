@@ -2,13 +2,34 @@ using KerasNet.Native;
 
 namespace KerasNet.Engine;
 
-/// <summary>Image codecs and resizing (OpenCV in the native layer). Images are HWC tensors, RGB order.</summary>
+/// <summary>Image codecs and resizing (libjpeg and OpenCV in the native layer). Images are HWC tensors, RGB order.</summary>
 public static class Image
 {
     /// <summary>
+    /// The decompression-bomb limit (PIL's, by default: 178,956,970 pixels, twice its MAX_IMAGE_PIXELS): an image
+    /// whose header declares more pixels is refused before anything is allocated. 0 = no limit. The process
+    /// starts with $KERASNET_MAX_IMAGE_PIXELS when that is set.
+    /// </summary>
+    public static long MaxImagePixels
+    {
+        get
+        {
+            Runtime.EnsureInitialized();
+            return NativeMethods.knt_image_max_pixels(-1);
+        }
+        set
+        {
+            Runtime.EnsureInitialized();
+            if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "MaxImagePixels must be ≥ 0 (0 = no limit).");
+            NativeMethods.knt_image_max_pixels(value);
+        }
+    }
+
+    /// <summary>
     /// Decodes JPEG/PNG/BMP/GIF... bytes into a uint8 HWC tensor. channels: 0 as stored, 1 grey, 3 RGB, 4 RGBA.
-    /// EXIF orientation is ignored, as Keras (PIL) ignores it. Empty, truncated or non-image data is an
-    /// error naming <paramref name="source"/>.
+    /// EXIF orientation is ignored, as Keras (PIL) ignores it. Empty, truncated (libjpeg's own "premature
+    /// end" warning) or non-image data, and images past <see cref="MaxImagePixels"/>, are an error naming
+    /// <paramref name="source"/>.
     /// </summary>
     public static unsafe Tensor Decode(ReadOnlySpan<byte> bytes, int channels = 3, string source = "<bytes>")
     {

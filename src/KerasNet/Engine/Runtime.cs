@@ -30,6 +30,13 @@ public static class Runtime
                 CheckAbi();
                 if (NativeMethods.knt_init(threads) < 0)
                     throw new InvalidOperationException("Engine initialisation failed: " + NativeMethods.LastError());
+                var pixels = Environment.GetEnvironmentVariable("KERASNET_MAX_IMAGE_PIXELS");
+                if (!string.IsNullOrEmpty(pixels))
+                {
+                    if (!long.TryParse(pixels, out var limit) || limit < 0)
+                        throw new InvalidOperationException($"KERASNET_MAX_IMAGE_PIXELS must be a whole number ≥ 0 (0 = no limit), got '{pixels}'.");
+                    NativeMethods.knt_image_max_pixels(limit);
+                }
             }
             catch (DllNotFoundException e)
             {
@@ -42,7 +49,7 @@ public static class Runtime
     }
 
     /// <summary>The version of the C ABI (src/native/include/knt.h, KNT_ABI_VERSION) these bindings are written for.</summary>
-    public const int AbiVersion = 3;
+    public const int AbiVersion = 4;
 
     private static void CheckAbi()
     {

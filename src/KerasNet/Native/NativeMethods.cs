@@ -88,6 +88,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int knt_image_encode(TensorHandle img, [MarshalAs(UnmanagedType.LPUTF8Str)] string ext,
         out IntPtr output, out long n);
     [DllImport(Lib)] internal static extern void knt_buffer_free(IntPtr p);
+    [DllImport(Lib)] internal static extern long knt_image_max_pixels(long limit);
     [DllImport(Lib)] internal static extern IntPtr knt_image_affine(TensorHandle img, double* m, int border, double cval);
 
     // h5.cpp (file ids are owned by H5FileHandle)

@@ -25,7 +25,7 @@ enum { KNT_RELU = 0, KNT_SIGMOID, KNT_TANH, KNT_SOFTPLUS, KNT_ELU, KNT_SELU, KNT
 enum { KNT_MAXPOOL = 0, KNT_AVGPOOL = 1 };
 
 // Bumped whenever a signature or a meaning at this boundary changes; C# refuses a library of another version.
-#define KNT_ABI_VERSION 3
+#define KNT_ABI_VERSION 4
 
 // ---- runtime.cpp
 KNT_API const char* knt_last_error(void);  // the calling thread's last failure; cleared by every call
@@ -118,6 +118,9 @@ KNT_API knt_tensor knt_image_resize(knt_tensor img, int64_t height, int64_t widt
 KNT_API knt_tensor knt_image_affine(knt_tensor img, const double* m, int border, double cval);
 KNT_API int knt_image_encode(knt_tensor img, const char* ext, uint8_t** out, int64_t* n);
 KNT_API void knt_buffer_free(uint8_t* p);
+// The decompression-bomb limit: images whose header declares more pixels are refused before decoding
+// (default 178,956,970, PIL's: twice MAX_IMAGE_PIXELS; 0 = no limit). A negative limit only reads it.
+KNT_API int64_t knt_image_max_pixels(int64_t limit);
 
 // ---- h5.cpp (libhdf5): the Keras .h5 weights layout. Handles are HDF5 file ids (>= 0); -1 on error.
 KNT_API int64_t knt_h5_open(const char* path, int create);

@@ -1,6 +1,12 @@
 // Image decode/encode/resize through OpenCV. Images cross the boundary as HWC tensors, RGB order.
+#include <atomic>
 #include <cmath>
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <jpeglib.h>
+#include <jerror.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include "boundary.h"
@@ -10,15 +16,117 @@ using knt::wrap;
 
 namespace {
 
-// A JPEG must end with its EOI marker (FF D9), possibly followed by padding; libjpeg silently fills a
-// truncated one with grey, which would train on garbage.
-bool jpeg_truncated(const uint8_t* b, int64_t n) {
-  if (n < 4 || b[0] != 0xFF || b[1] != 0xD8) return false;
-  int64_t from = n > 65536 ? n - 65536 : 2;
-  for (int64_t i = n - 2; i >= from; i--)
-    if (b[i] == 0xFF && b[i + 1] == 0xD9) return false;
-  return true;
+// ---- decompression bombs: the pixel count is checked from the header, before anything is allocated
+
+// PIL refuses (DecompressionBombError) images of more than twice its MAX_IMAGE_PIXELS, 89,478,485.
+constexpr int64_t kDefaultMaxPixels = 2 * 89478485LL;
+std::atomic<int64_t> g_max_pixels{kDefaultMaxPixels};
+
+void check_pixels(int64_t width, int64_t height, const char* format) {
+  int64_t limit = g_max_pixels.load();
+  TORCH_CHECK(width > 0 && height > 0, format, " header declares a ", width, "x", height, " image");
+  if (limit > 0 && width > limit / height)
+    TORCH_CHECK(false, "refusing a possible decompression bomb: the ", format, " header declares ", width, "x", height, " = ",
+                width * height, " pixels, more than the limit of ", limit,
+                " (as PIL's MAX_IMAGE_PIXELS; raise it with KERASNET_MAX_IMAGE_PIXELS or Image.MaxImagePixels, 0 = no limit)");
 }
+
+uint32_t be32(const uint8_t* p) { return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3]; }
+uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24); }
+uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }
+
+// The dimensions PNG, BMP and GIF headers declare (JPEG's come from libjpeg's own header read).
+void check_header_pixels(const uint8_t* b, int64_t n) {
+  if (n >= 24 && std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0 && std::memcmp(b + 12, "IHDR", 4) == 0)
+    check_pixels(be32(b + 16), be32(b + 20), "PNG");
+  else if (n >= 26 && b[0] == 'B' && b[1] == 'M')
+    check_pixels(std::abs(int32_t(le32(b + 18))), std::abs(int32_t(le32(b + 22))), "BMP");
+  else if (n >= 10 && (std::memcmp(b, "GIF87a", 6) == 0 || std::memcmp(b, "GIF89a", 6) == 0))
+    check_pixels(le16(b + 6), le16(b + 8), "GIF");
+}
+
+// ---- JPEG through libjpeg itself: its header gives the size before any pixel is allocated, and its own
+// warnings tell a truncated file ("Premature end of JPEG file": libjpeg pads the rest with grey), which
+// PIL refuses too. No end-marker search, which an embedded thumbnail's marker would fool.
+
+struct JpegErrors {
+  jpeg_error_mgr mgr;
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+  bool premature_end;
+};
+
+void jpeg_fail(j_common_ptr c) {
+  auto* e = reinterpret_cast<JpegErrors*>(c->err);
+  (*c->err->format_message)(c, e->message);
+  longjmp(e->jump, 1);
+}
+
+void jpeg_note(j_common_ptr c, int level) {
+  if (level < 0 && c->err->msg_code == JWRN_JPEG_EOF) reinterpret_cast<JpegErrors*>(c->err)->premature_end = true;
+}
+
+enum JpegOutcome { kJpegDecoded = 0, kJpegNotHandled = 1, kJpegFailed = 2, kJpegTruncated = 3, kJpegTooLarge = 4 };
+
+// Plain C on purpose: libjpeg reports errors by longjmp, which must not cross C++ objects. On success *out
+// is malloc'd rows of height x width x components bytes.
+JpegOutcome decode_jpeg_c(const uint8_t* bytes, int64_t n, int channels, int64_t max_pixels, unsigned char** out,
+                          int* height, int* width, int* components, char* message) {
+  jpeg_decompress_struct cinfo;
+  JpegErrors err;
+  cinfo.err = jpeg_std_error(&err.mgr);
+  err.mgr.error_exit = jpeg_fail;
+  err.mgr.emit_message = jpeg_note;
+  err.premature_end = false;
+  err.message[0] = '\0';
+  unsigned char* volatile buf = nullptr;
+  if (setjmp(err.jump)) {
+    jpeg_destroy_decompress(&cinfo);
+    std::free(buf);
+    std::snprintf(message, JMSG_LENGTH_MAX, "%s", err.message);
+    return kJpegFailed;
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, bytes, static_cast<unsigned long>(n));
+  jpeg_read_header(&cinfo, TRUE);
+  if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {  // OpenCV converts these
+    jpeg_destroy_decompress(&cinfo);
+    return kJpegNotHandled;
+  }
+  *width = static_cast<int>(cinfo.image_width);
+  *height = static_cast<int>(cinfo.image_height);
+  if (max_pixels > 0 && static_cast<int64_t>(cinfo.image_width) > max_pixels / std::max<int64_t>(1, cinfo.image_height)) {
+    jpeg_destroy_decompress(&cinfo);
+    return kJpegTooLarge;
+  }
+  bool grey = channels == 1 || (channels == 0 && cinfo.num_components == 1);
+  cinfo.out_color_space = grey ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_start_decompress(&cinfo);
+  size_t stride = static_cast<size_t>(cinfo.output_width) * cinfo.output_components;
+  buf = static_cast<unsigned char*>(std::malloc(stride * cinfo.output_height + 1));
+  if (buf == nullptr) {
+    jpeg_destroy_decompress(&cinfo);
+    std::snprintf(message, JMSG_LENGTH_MAX, "out of memory");
+    return kJpegFailed;
+  }
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW row = buf + stride * cinfo.output_scanline;
+    jpeg_read_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_decompress(&cinfo);
+  *components = cinfo.output_components;
+  *height = static_cast<int>(cinfo.output_height);
+  *width = static_cast<int>(cinfo.output_width);
+  jpeg_destroy_decompress(&cinfo);
+  if (err.premature_end) {
+    std::free(buf);
+    return kJpegTruncated;
+  }
+  *out = buf;
+  return kJpegDecoded;
+}
+
+bool is_jpeg(const uint8_t* b, int64_t n) { return n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF; }
 
 at::Tensor from_mat(const cv::Mat& m) {
   cv::Mat c = m.isContinuous() ? m : m.clone();
@@ -34,7 +142,28 @@ extern "C" {
 knt_tensor knt_image_decode(const uint8_t* bytes, int64_t n, int channels) {
   KNT_GUARD(nullptr, {
     TORCH_CHECK(n > 0, "empty file (0 bytes)");
-    TORCH_CHECK(!jpeg_truncated(bytes, n), "truncated JPEG (no end-of-image marker)");
+    TORCH_CHECK(bytes != nullptr, "null image buffer");
+    if (is_jpeg(bytes, n)) {
+      unsigned char* pixels = nullptr;
+      int h = 0, w = 0, c = 0;
+      char message[JMSG_LENGTH_MAX] = {0};
+      auto outcome = decode_jpeg_c(bytes, n, channels, g_max_pixels.load(), &pixels, &h, &w, &c, message);
+      if (outcome == kJpegTooLarge) check_pixels(w, h, "JPEG");  // throws, naming the size and the limit
+      TORCH_CHECK(outcome != kJpegTruncated, "truncated JPEG (premature end of data: libjpeg would fill the rest with grey)");
+      TORCH_CHECK(outcome != kJpegFailed, "corrupt JPEG (", message, ")");
+      if (outcome == kJpegDecoded) {
+        auto img = at::from_blob(pixels, {h, w, c}, [](void* p) { std::free(p); }, at::kByte);
+        if (channels == 4) {  // RGBA (or grey as RGBA) with an opaque alpha, as OpenCV gives
+          auto rgb = c == 1 ? img.expand({h, w, 3}) : img;
+          return wrap(at::cat({rgb, at::full({h, w, 1}, 255, at::kByte)}, 2));
+        }
+        if (channels == 3 && c == 1) return wrap(img.expand({h, w, 3}).contiguous());
+        return wrap(img);
+      }
+      // CMYK / YCCK: OpenCV below
+    } else {
+      check_header_pixels(bytes, n);
+    }
     // Keras (PIL) does not apply EXIF orientation, so neither do we.
     int flags = cv::IMREAD_IGNORE_ORIENTATION;
     if (channels == 1) flags |= cv::IMREAD_GRAYSCALE;
@@ -138,5 +267,11 @@ int knt_image_encode(knt_tensor img, const char* ext, uint8_t** out, int64_t* n)
 }
 
 void knt_buffer_free(uint8_t* p) { std::free(p); }
+
+int64_t knt_image_max_pixels(int64_t limit) {
+  knt::clear_error();
+  if (limit >= 0) g_max_pixels.store(limit);
+  return g_max_pixels.load();
+}
 
 }  // extern "C"

@@ -94,6 +94,10 @@ public class NativeBoundaryTests
             ("conv2d with a disposed bias", () => { var b = T(2); b.Dispose(); NN.Conv2D(T(1, 5, 5, 3), T(3, 3, 3, 2), b, One, NoPad, One); }, "disposed"),
             ("batch_norm with a disposed gamma", () => { var g = T(3); g.Dispose(); NN.BatchNorm(T(2, 3), g, null, T(3), T(3), 1e-3); }, "disposed"),
             ("dense with a disposed kernel", () => { var k = T(3, 2); k.Dispose(); NN.Dense(T(2, 3), k, null); }, "disposed"),
+            ("Conv2D layer with strides 0", () => keras.layers.Conv2D(2, 3, strides: 0), "strides must be positive"),
+            ("Conv2D layer with a 0 kernel", () => keras.layers.Conv2D(2, (0, 3)), "kernel_size must be positive"),
+            ("MaxPooling2D layer with pool size 0", () => keras.layers.MaxPooling2D(0), "pool_size must be positive"),
+            ("DepthwiseConv2D layer with dilation 0", () => keras.layers.DepthwiseConv2D(3, dilation_rate: 0), "dilation_rate must be positive"),
             ("layer given the wrong channel count", () =>
             {
                 var conv = keras.layers.Conv2D(2, 3);

@@ -19,10 +19,10 @@ public sealed class Conv2D : Layer
     {
         if (filters <= 0) throw new ArgumentException($"Conv2D filters must be positive, got {filters}.");
         this.filters = filters;
-        this.kernel_size = kernel_size;
-        this.strides = strides ?? 1;
+        this.kernel_size = kernel_size.Positive(this, nameof(kernel_size));
+        this.strides = (strides ?? 1).Positive(this, nameof(strides));
         this.padding = ConvUtils.NormalizePadding(padding);
-        this.dilation_rate = dilation_rate ?? 1;
+        this.dilation_rate = (dilation_rate ?? 1).Positive(this, nameof(dilation_rate));
         this.activation = Activations.Validate(activation);
         this.use_bias = use_bias;
         this.kernel_initializer = kernel_initializer ?? new GlorotUniform();

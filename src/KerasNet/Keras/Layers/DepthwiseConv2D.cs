@@ -17,11 +17,11 @@ public sealed class DepthwiseConv2D : Layer
         : base(name)
     {
         if (depth_multiplier <= 0) throw new ArgumentException($"depth_multiplier must be positive, got {depth_multiplier}.");
-        this.kernel_size = kernel_size;
-        this.strides = strides ?? 1;
+        this.kernel_size = kernel_size.Positive(this, nameof(kernel_size));
+        this.strides = (strides ?? 1).Positive(this, nameof(strides));
         this.padding = ConvUtils.NormalizePadding(padding);
         this.depth_multiplier = depth_multiplier;
-        this.dilation_rate = dilation_rate ?? 1;
+        this.dilation_rate = (dilation_rate ?? 1).Positive(this, nameof(dilation_rate));
         this.activation = Activations.Validate(activation);
         this.use_bias = use_bias;
         this.depthwise_initializer = depthwise_initializer ?? new GlorotUniform();

@@ -7,8 +7,8 @@ public abstract class Pooling2D : Layer
 {
     protected Pooling2D(IntPair? pool_size, IntPair? strides, string padding, string? name) : base(name)
     {
-        this.pool_size = pool_size ?? 2;
-        this.strides = strides ?? this.pool_size;
+        this.pool_size = (pool_size ?? 2).Positive(this, nameof(pool_size));
+        this.strides = (strides ?? this.pool_size).Positive(this, nameof(strides));
         this.padding = ConvUtils.NormalizePadding(padding);
     }
 

@@ -10,6 +10,12 @@ public static class Runner
 {
     public static int Run(Experiment experiment, ExperimentOptions options, TextWriter output)
     {
+        if (options.TaskIndex is not null && options.Cluster is null)
+            throw new ArgumentException("--task-index applies with --cluster (the workers' host:port list); without it the cluster comes from TF_CONFIG.");
+        if (options.StepsPerEpoch is <= 0)
+            throw new ArgumentException($"--steps-per-epoch must be a positive number of steps, got {options.StepsPerEpoch}.");
+        if (options.Epochs is < 0)
+            throw new ArgumentException($"--epochs must be ≥ 0, got {options.Epochs}.");
         if (options.Cluster is not null) options = options with { MultiWorker = true };
         bool distributed = options.Replicas is not null || options.Workers is not null || options.MultiWorker;
         if (distributed && !experiment.SupportsDistribution)

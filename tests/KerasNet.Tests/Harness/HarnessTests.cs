@@ -95,4 +95,16 @@ public class HarnessTests
         Assert.Contains("failed: cat.7.jpg: cannot decode image: truncated", cells);
         Assert.DoesNotContain("incomplete", cells);
     }
+
+    [Fact]
+    public void Options_that_would_do_nothing_or_be_ignored_are_refused()
+    {
+        using var dir = new Fixtures.TempDir();
+        var run = Path.Combine(dir.Path, "run");
+        var e = Assert.Throws<ArgumentException>(() => Runner.Run(new Failing(), new ExperimentOptions { Output = run, StepsPerEpoch = 0 }, TextWriter.Null));
+        Assert.Contains("--steps-per-epoch must be a positive number of steps, got 0", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Runner.Run(new Failing(), new ExperimentOptions { Output = run, TaskIndex = 1 }, TextWriter.Null));
+        Assert.Contains("--task-index applies with --cluster", e.Message);
+        Assert.False(Directory.Exists(run));  // refused before a run folder is made
+    }
 }

@@ -23,6 +23,14 @@ internal abstract class DataAdapter : IDisposable
 
     public virtual void Dispose() { }
 
+    // steps_per_epoch / validation_steps / steps: a positive count, or none (a step count of 0 would train
+    // or evaluate nothing and still report a complete run)
+    internal static void CheckSteps(int? steps, string what)
+    {
+        if (steps is <= 0)
+            throw new ArgumentOutOfRangeException(what, steps, $"{what} must be a positive number of steps, got {steps}.");
+    }
+
     // Keras feeds models float32 whatever the array's dtype (uint8 images, float64 arrays); the
     // original is disposed when a converted copy replaces it, also when the conversion fails.
     internal static Tensor AsFloat(Tensor t)
@@ -52,6 +60,7 @@ internal sealed class ArrayDataAdapter : DataAdapter
     public ArrayDataAdapter(Tensor x, Tensor? y, int batchSize, bool shuffle, int? steps)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch_size must be positive.");
+        CheckSteps(steps, "steps_per_epoch");
         _x = x;
         _y = y;
         _batchSize = batchSize;
@@ -104,6 +113,7 @@ internal sealed class DatasetDataAdapter : DataAdapter
     public DatasetDataAdapter(Dataset<(Tensor, Tensor)> data, int? steps, string what, bool persistent)
     {
         ArgumentNullException.ThrowIfNull(data);
+        CheckSteps(steps, $"{what}: {(persistent ? "steps_per_epoch" : "steps")}");
         _data = data;
         _steps = steps ?? (int?)data.EpochLength;
         if (_steps is null && data.cardinality() == Dataset<int>.InfiniteCardinality)
@@ -165,6 +175,7 @@ internal sealed class InputDatasetDataAdapter : DataAdapter
     public InputDatasetDataAdapter(Dataset<Tensor> data, int? steps)
     {
         ArgumentNullException.ThrowIfNull(data);
+        CheckSteps(steps, "predict: steps");
         _data = data;
         _steps = steps ?? (int?)data.EpochLength;
         if (_steps is null && data.cardinality() == Dataset<int>.InfiniteCardinality)

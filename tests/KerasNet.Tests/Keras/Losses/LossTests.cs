@@ -69,4 +69,24 @@ public class LossTests
         var e = Assert.Throws<ArgumentException>(() => (Loss)"hinge-ish");
         Assert.Contains("hinge-ish", e.Message);
     }
+
+    [Fact]
+    public void Sparse_labels_out_of_range_fractional_or_NaN_name_the_loss_the_value_and_the_range()
+    {
+        using var scope = new TensorScope();
+        var pred = Tensor.FromArray(new float[] { 0.2f, 0.3f, 0.5f, 0.1f, 0.1f, 0.8f }, 2, 3);
+        var loss = new KerasNet.Keras.Losses.SparseCategoricalCrossentropy();
+        var e = Assert.Throws<ArgumentException>(() => loss.Compute(Tensor.FromArray(new long[] { 0, 5 }, 2), pred));
+        Assert.Contains("sparse_categorical_crossentropy: label 5 is out of range for 3 classes", e.Message);
+        Assert.Contains("[0, 2]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => loss.Compute(Tensor.FromArray(new float[] { -1, 1 }, 2), pred));
+        Assert.Contains("label -1", e.Message);
+        e = Assert.Throws<ArgumentException>(() => loss.Compute(Tensor.FromArray(new float[] { 1.5f, 1 }, 2), pred));
+        Assert.Contains("fractional one such as 1.5", e.Message);
+        e = Assert.Throws<ArgumentException>(() => loss.Compute(Tensor.FromArray(new float[] { float.NaN, 1 }, 2), pred));
+        Assert.Contains("NaN", e.Message);
+        // whole-number float labels are fine, as in Keras
+        var ok = loss.Compute(Tensor.FromArray(new float[] { 2, 2 }, 2), pred).Item();
+        Assert.Equal(-(Math.Log(0.5) + Math.Log(0.8)) / 2, ok, 5);
+    }
 }

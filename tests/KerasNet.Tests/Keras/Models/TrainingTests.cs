@@ -1,3 +1,4 @@
+using KerasNet.TF.Data;
 using KerasNet.Engine;
 using KerasNet.Keras.Callbacks;
 using static KerasNet.KerasApi;
@@ -195,5 +196,20 @@ public class TrainingTests
         Assert.Matches(@"^3/3 \[==============================\] - \d+s \d+(ms|us|s)/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}$", lines[1]);
         Assert.Equal("Epoch 2/2", lines[2]);
         Assert.Equal(4, lines.Length);
+    }
+
+    [Fact]
+    public void Steps_of_zero_or_less_are_refused_rather_than_training_nothing()
+    {
+        using var scope = new TensorScope();
+        var x = Tensor.Zeros([8, 2]);
+        var y = Tensor.Zeros([8, 1]);
+        using var model = keras.Sequential([keras.layers.Dense(1, input_shape: 2)]);
+        model.compile(optimizer: "sgd", loss: "mse");
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => model.fit(x, y, steps_per_epoch: 0, verbose: 0));
+        Assert.Contains("steps_per_epoch must be a positive number of steps, got 0", e.Message);
+        var ds = KerasNet.TF.TensorFlowApi.tf.data.Dataset.from_tensor_slices(x, y).batch(4);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.fit(ds, steps_per_epoch: -2, verbose: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.evaluate(ds, steps: 0, verbose: 0));
     }
 }

@@ -153,11 +153,8 @@ knt_tensor knt_image_decode(const uint8_t* bytes, int64_t n, int channels) {
       TORCH_CHECK(outcome != kJpegFailed, "corrupt JPEG (", message, ")");
       if (outcome == kJpegDecoded) {
         auto img = at::from_blob(pixels, {h, w, c}, [](void* p) { std::free(p); }, at::kByte);
-        if (channels == 4) {  // RGBA (or grey as RGBA) with an opaque alpha, as OpenCV gives
-          auto rgb = c == 1 ? img.expand({h, w, 3}) : img;
-          return wrap(at::cat({rgb, at::full({h, w, 1}, 255, at::kByte)}, 2));
-        }
-        if (channels == 3 && c == 1) return wrap(img.expand({h, w, 3}).contiguous());
+        // libjpeg gave RGB for 3 and 4 (grey sources converted), grey for 1, as stored for 0
+        if (channels == 4) return wrap(at::cat({img, at::full({h, w, 1}, 255, at::kByte)}, 2));  // opaque alpha, as OpenCV
         return wrap(img);
       }
       // CMYK / YCCK: OpenCV below

@@ -112,12 +112,13 @@ public abstract class Model : Layer
     /// <summary>The weights the compiled training step updates.</summary>
     internal IReadOnlyList<Variable> TrainedWeights()
     {
-        CompiledTrainable ??= trainable_weights;
-        if (!_warnedTrainableChanged && !CompiledTrainable.SequenceEqual(trainable_weights))
+        var now = trainable_weights;
+        CompiledTrainable ??= now;
+        if (!_warnedTrainableChanged && !CompiledTrainable.SequenceEqual(now))
         {
             _warnedTrainableChanged = true;
             Console.Error.WriteLine(
-                $"WARNING: model '{name}': the trainable weights changed after compile() ({CompiledTrainable.Count} tensors compiled, {trainable_weights.Count} now). " +
+                $"WARNING: model '{name}': the trainable weights changed after compile() ({CompiledTrainable.Count} tensors compiled, {now.Count} now). " +
                 "As in Keras, training keeps updating the weights that were trainable at compile(); call compile() again for the change to take effect.");
         }
         return CompiledTrainable;

@@ -60,10 +60,9 @@ public class TrainingTests
     [Fact]
     public void Fit_evaluate_and_predict_free_every_native_tensor_they_create()
     {
+        using var inputs = new TensorScope();  // the test's data, freed at the end
         var (x, yInt) = Blobs(100, 3);
-        using var _x = x;
-        using var _yInt = yInt;
-        using var y = keras.utils.to_categorical(yInt, 3);
+        var y = keras.utils.to_categorical(yInt, 3);
         using var model = Mlp();
         model.compile(optimizer: "rmsprop", loss: "categorical_crossentropy", metrics: ["accuracy"]);
         model.fit(x, y, batch_size: 10, epochs: 1, verbose: 0);  // creates optimizer slots once
@@ -84,10 +83,9 @@ public class TrainingTests
     [Fact]
     public void A_model_disposed_after_fit_frees_every_tensor_made_since_it_was_built()
     {
+        using var inputs = new TensorScope();  // the test's data, freed at the end
         var (x, yInt) = Blobs(60, 4);
-        using var _x = x;
-        using var _yInt = yInt;
-        using var y = keras.utils.to_categorical(yInt, 3);
+        var y = keras.utils.to_categorical(yInt, 3);
         using var leaks = TensorTracker.Start();
         var model = keras.Sequential(
         [

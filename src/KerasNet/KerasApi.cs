@@ -32,6 +32,8 @@ public sealed class KerasInterface
     public Keras.Preprocessing.PreprocessingApi preprocessing { get; } = new();
     public Keras.MixedPrecision.MixedPrecisionApi mixed_precision { get; } = new();
     public Keras.Callbacks.CallbacksApi callbacks { get; } = new();
+    public ModelsApi models { get; } = new();
+    public Keras.Regularizers.RegularizersApi regularizers { get; } = new();
 
     /// <summary>A symbolic input of the given shape (without the batch dimension).</summary>
     public KerasTensor Input(Shape shape, string? name = null, DType dtype = DType.Float32) =>
@@ -41,4 +43,11 @@ public sealed class KerasInterface
 
     /// <summary>A functional model from an input tensor to an output tensor.</summary>
     public Functional Model(KerasTensor inputs, KerasTensor outputs, string? name = null) => new(inputs, outputs, name);
+
+    /// <summary>A functional model with several inputs and/or outputs: <c>keras.Model(inputs: [a, b], outputs: [y])</c>.</summary>
+    public Functional Model(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs, string? name = null) => new(inputs, outputs, name);
+
+    public Functional Model(IReadOnlyList<KerasTensor> inputs, KerasTensor outputs, string? name = null) => new(inputs, [outputs], name);
+
+    public Functional Model(KerasTensor inputs, IReadOnlyList<KerasTensor> outputs, string? name = null) => new([inputs], outputs, name);
 }

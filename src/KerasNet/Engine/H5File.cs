@@ -89,6 +89,16 @@ internal sealed unsafe class H5File : IDisposable
             throw Error($"writing attribute '{attr}' of '{path}'");
     }
 
+    /// <summary>A scalar variable-length UTF-8 string attribute (how h5py stores a str; long JSON configs fit).</summary>
+    public void WriteVlenString(string path, string attr, string value)
+    {
+        if (NativeMethods.knt_h5_write_vlen_string(_id, path, attr, value) < 0)
+            throw Error($"writing attribute '{attr}' of '{path}'");
+    }
+
+    /// <summary>A string attribute (fixed or variable length, scalar or a one-element array); null when absent.</summary>
+    public string? ReadString(string path, string attr) => ReadStringsOnce(path, attr) is { Length: > 0 } s ? s[0] : null;
+
     public long[] DatasetShape(string path)
     {
         long* dims = stackalloc long[16];

@@ -4,16 +4,16 @@ using KerasNet.Keras.Layers;
 namespace KerasNet.Keras;
 
 /// <summary>
-/// A symbolic tensor of the functional API: a shape (batch None) and the layer call that produces it.
-/// <c>keras.Input</c> makes one; <c>layer.Apply(kerasTensor)</c> makes the next.
+/// A symbolic tensor of the functional API: a shape (batch None) and the layer call (<see cref="Node"/>)
+/// that produces it. <c>keras.Input</c> makes one; <c>layer.Apply(kerasTensor)</c> makes the next.
 /// </summary>
 public sealed class KerasTensor
 {
-    internal KerasTensor(Shape shape, Layer sourceLayer, IReadOnlyList<KerasTensor> inputs, DType dtype = DType.Float32)
+    internal KerasTensor(Shape shape, Node node, int tensorIndex, DType dtype = DType.Float32)
     {
         this.shape = shape;
-        SourceLayer = sourceLayer;
-        Inputs = inputs;
+        this.node = node;
+        tensor_index = tensorIndex;
         this.dtype = dtype;
     }
 
@@ -21,11 +21,21 @@ public sealed class KerasTensor
 
     public DType dtype { get; }
 
+    /// <summary>The layer call that produced this tensor.</summary>
+    public Node node { get; }
+
+    /// <summary>Which of the node's outputs this is.</summary>
+    public int tensor_index { get; }
+
     /// <summary>The layer whose call produced this tensor.</summary>
-    public Layer SourceLayer { get; }
+    public Layer SourceLayer => node.layer;
 
     /// <summary>The tensors that call consumed (empty for an Input).</summary>
-    public IReadOnlyList<KerasTensor> Inputs { get; }
+    public IReadOnlyList<KerasTensor> Inputs => node.input_tensors;
+
+    /// <summary>Keras's _keras_history: (layer, node index within the layer, tensor index).</summary>
+    public (Layer Layer, int NodeIndex, int TensorIndex) keras_history =>
+        (node.layer, node.layer.InboundNodesList.IndexOf(node), tensor_index);
 
     public string name => SourceLayer.name;
 

@@ -102,6 +102,8 @@ internal static unsafe class NativeMethods
         [MarshalAs(UnmanagedType.LPUTF8Str)] string attr, byte* joined, int count);
     [DllImport(Lib)] internal static extern int knt_h5_write_string(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
         [MarshalAs(UnmanagedType.LPUTF8Str)] string attr, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
+    [DllImport(Lib)] internal static extern int knt_h5_write_vlen_string(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string attr, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
     [DllImport(Lib)] internal static extern int knt_h5_dataset_shape(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,
         long* dims, int cap);
     [DllImport(Lib)] internal static extern int knt_h5_read_f32(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,

@@ -25,7 +25,7 @@ enum { KNT_RELU = 0, KNT_SIGMOID, KNT_TANH, KNT_SOFTPLUS, KNT_ELU, KNT_SELU, KNT
 enum { KNT_MAXPOOL = 0, KNT_AVGPOOL = 1 };
 
 // Bumped whenever a signature or a meaning at this boundary changes; C# refuses a library of another version.
-#define KNT_ABI_VERSION 4
+#define KNT_ABI_VERSION 5
 
 // ---- runtime.cpp
 KNT_API const char* knt_last_error(void);  // the calling thread's last failure; cleared by every call
@@ -132,6 +132,7 @@ KNT_API int knt_h5_create_group(int64_t file, const char* path);
 KNT_API int64_t knt_h5_read_strings(int64_t file, const char* path, const char* attr, char* buf, int64_t cap);
 KNT_API int knt_h5_write_strings(int64_t file, const char* path, const char* attr, const char* joined, int count);
 KNT_API int knt_h5_write_string(int64_t file, const char* path, const char* attr, const char* value);
+KNT_API int knt_h5_write_vlen_string(int64_t file, const char* path, const char* attr, const char* value);
 KNT_API int knt_h5_dataset_shape(int64_t file, const char* path, int64_t* dims, int cap);
 KNT_API int knt_h5_read_f32(int64_t file, const char* path, float* out, int64_t count);
 KNT_API int knt_h5_write_f32(int64_t file, const char* path, const float* data, const int64_t* dims, int ndim);

@@ -189,6 +189,21 @@ int knt_h5_write_string(int64_t file, const char* path, const char* attr, const 
   })
 }
 
+int knt_h5_write_vlen_string(int64_t file, const char* path, const char* attr, const char* value) {
+  KNT_H5(-1, {
+    // a scalar variable-length UTF-8 string, as h5py writes a Python str: no 64 KiB object-header limit
+    Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+    H5Tset_size(type.id, H5T_VARIABLE);
+    H5Tset_cset(type.id, H5T_CSET_UTF8);
+    Id space{H5Screate(H5S_SCALAR), H5Sclose};
+    Id a{check(H5Acreate_by_name(file, path, attr, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               std::string("cannot create attribute ") + attr), H5Aclose};
+    const char* ptr = value;
+    check(H5Awrite(a.id, type.id, &ptr), "write attribute");
+    return 0;
+  })
+}
+
 int knt_h5_dataset_shape(int64_t file, const char* path, int64_t* dims, int cap) {
   KNT_H5(-1, {
     Id d{check(H5Dopen2(file, path, H5P_DEFAULT), std::string("cannot open dataset ") + path), H5Dclose};

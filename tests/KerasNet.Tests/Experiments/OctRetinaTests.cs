@@ -61,7 +61,7 @@ public class OctRetinaTests
         // MobileNet α0.25 at 224: conv_pw_13 256·256 + its batch norm's gamma/beta 512 + Dense 7·7·256·4 + 4
         Assert.Equal(65_536 + 512 + 50_180, model.trainable_weights.Sum(v => v.NumElements));
         Assert.Equal(268_724, model.count_params());
-        Assert.Equal([null, 4], model.outputs.shape.Dims);
+        Assert.Equal([null, 4], model.output.shape.Dims);
 
         // the article's VGG16: block5's three convolutions (3 × 2,359,808) and the Dense (7·7·512·4 + 4) train
         var vgg = OctRetinaExperiment.BuildModel("vgg16", weights: null);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
 
 namespace KerasNet.Keras.Initializers;
@@ -6,4 +7,8 @@ namespace KerasNet.Keras.Initializers;
 public sealed class RandomUniform(double minval = -0.05, double maxval = 0.05) : Initializer
 {
     public override Tensor Call(long[] shape) => Tensor.RandomUniform(shape, minval, maxval);
+
+    public override string ClassName => "RandomUniform";
+
+    public override JsonObject get_config() => new() { ["minval"] = minval, ["maxval"] = maxval, ["seed"] = null };
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
 
 namespace KerasNet.Keras.Initializers;
@@ -7,9 +8,17 @@ namespace KerasNet.Keras.Initializers;
 /// ±sqrt(3·scale/n); "normal" is a normal truncated at two standard deviations with
 /// stddev sqrt(scale/n)/0.8796 (Keras's correction for the truncation).
 /// </summary>
-public class VarianceScaling(double scale = 1.0, string mode = "fan_in", string distribution = "truncated_normal")
+public class VarianceScaling(double scale = 1.0, string mode = "fan_in", string distribution = "truncated_normal",
+    string className = "VarianceScaling")
     : Initializer
 {
+    public override string ClassName => className;
+
+    /// <summary>The named forms (GlorotUniform, HeNormal...) have only a seed; VarianceScaling spells its arguments.</summary>
+    public override JsonObject get_config() => ClassName == "VarianceScaling"
+        ? new JsonObject { ["scale"] = Scale, ["mode"] = Mode, ["distribution"] = Distribution, ["seed"] = null }
+        : new JsonObject { ["seed"] = null };
+
     public double Scale { get; } = scale;
     public string Mode { get; } = mode;
     public string Distribution { get; } = distribution;
@@ -30,6 +39,8 @@ public class VarianceScaling(double scale = 1.0, string mode = "fan_in", string 
             double limit = Math.Sqrt(3 * s);
             return Tensor.RandomUniform(shape, -limit, limit);
         }
+        if (Distribution == "untruncated_normal") return Tensor.RandomNormal(shape, 0, Math.Sqrt(s));
+        // "normal" (Keras 2.0-2.1's name) and "truncated_normal" are the same truncated draw
         double stddev = Math.Sqrt(s) / 0.87962566103423978;
         return TruncatedNormal(shape, stddev);
     }
@@ -52,4 +63,4 @@ public class VarianceScaling(double scale = 1.0, string mode = "fan_in", string 
 }
 
 /// <summary>Keras's default kernel initializer: U(-l, l) with l = sqrt(6 / (fan_in + fan_out)).</summary>
-public sealed class GlorotUniform() : VarianceScaling(1.0, "fan_avg", "uniform");
+public sealed class GlorotUniform() : VarianceScaling(1.0, "fan_avg", "uniform", "GlorotUniform");

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 
 namespace KerasNet.Keras.Layers;
 
@@ -13,4 +15,13 @@ public sealed class Activation : Layer
     protected override Tensor Call(Tensor inputs, bool training) => Activations.Apply(activation, inputs);
 
     public override Shape ComputeOutputShape(Shape s) => s;
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["activation"] = activation;
+        return c;
+    }
+
+    internal static Activation FromConfig(ConfigReader c) => new(c.Activation("activation")!, c.Name);
 }

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 using KerasNet.Keras.Initializers;
 
 namespace KerasNet.Keras.Layers;
@@ -20,6 +22,7 @@ public sealed class BatchNormalization : Layer
     {
         if (axis != -1 && axis != 3)
             throw new NotSupportedException($"BatchNormalization '{this.name}': only the channel axis (-1, NHWC) is supported, got axis={axis}.");
+        this.axis = axis;
         this.momentum = momentum;
         this.epsilon = epsilon;
         this.center = center;
@@ -30,6 +33,7 @@ public sealed class BatchNormalization : Layer
 
     private readonly (Initializer Beta, Initializer Gamma, Initializer Mean, Initializer Variance) _initializers;
 
+    public int axis { get; }
     public double momentum { get; }
     public double epsilon { get; }
     public bool center { get; }
@@ -40,6 +44,9 @@ public sealed class BatchNormalization : Layer
 
     protected override void CheckInputShape(Shape s)
     {
+        if (_configAxis is { } ax && ax != -1 && ax != s.Rank - 1)
+            throw new NotSupportedException(
+                $"BatchNormalization '{name}': axis={ax} on an input of shape {s}; KerasNet normalises the last (channel) axis only.");
         if (s[-1] is null)
             throw new ArgumentException($"Layer \"{name}\": the channel (last) dimension of the input must be known, got {s}.");
     }
@@ -88,4 +95,52 @@ public sealed class BatchNormalization : Layer
     }
 
     public override Shape ComputeOutputShape(Shape s) => s;
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["axis"] = axis;
+        c["momentum"] = momentum;
+        c["epsilon"] = epsilon;
+        c["center"] = center;
+        c["scale"] = scale;
+        c["beta_initializer"] = LayerConfig.Serialize(_initializers.Beta);
+        c["gamma_initializer"] = LayerConfig.Serialize(_initializers.Gamma);
+        c["moving_mean_initializer"] = LayerConfig.Serialize(_initializers.Mean);
+        c["moving_variance_initializer"] = LayerConfig.Serialize(_initializers.Variance);
+        c["beta_regularizer"] = null;
+        c["gamma_regularizer"] = null;
+        c["beta_constraint"] = null;
+        c["gamma_constraint"] = null;
+        return c;
+    }
+
+    /// <summary>axis as -1, 3, [3] or [-1] (the channel axis of NHWC); [1] only when the input is rank 2 (Dense features).</summary>
+    internal static BatchNormalization FromConfig(ConfigReader c)
+    {
+        var a = c.Take("axis");
+        int axis = a switch
+        {
+            null => -1,
+            JsonArray { Count: 1 } l => l[0]!.GetValue<int>(),
+            JsonArray => throw new NotSupportedException($"{c.Where}: normalising over several axes {Json.Short(a)} is not supported."),
+            _ => a.GetValue<int>(),
+        };
+        c.NoConstraints("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
+        c.Unsupported("renorm", false);
+        c.Unsupported("renorm_clipping");
+        c.Unsupported("renorm_momentum", 0.99);
+        c.Unsupported("fused", true, false);
+        c.Unsupported("virtual_batch_size");
+        c.Unsupported("adjustment");
+        c.Unsupported("synchronized", false);
+        var bn = new BatchNormalization(-1, c.Double("momentum", 0.99), c.Double("epsilon", 1e-3), c.Bool("center", true),
+            c.Bool("scale", true), c.Initializer("beta_initializer", new Constant(0)), c.Initializer("gamma_initializer", new Constant(1)),
+            c.Initializer("moving_mean_initializer", new Constant(0)), c.Initializer("moving_variance_initializer", new Constant(1)), c.Name)
+        { _configAxis = axis };
+        return bn;
+    }
+
+    // the axis as the file spelled it: checked against the input rank at build time
+    private int? _configAxis;
 }

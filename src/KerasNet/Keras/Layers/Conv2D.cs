@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Regularizers;
+using KerasNet.Keras.Saving;
 using KerasNet.Keras.Initializers;
 
 namespace KerasNet.Keras.Layers;
@@ -14,7 +17,8 @@ public sealed class Conv2D : Layer
     public Conv2D(int filters, IntPair kernel_size, IntPair? strides = null, string padding = "valid",
         IntPair? dilation_rate = null, string? activation = null, bool use_bias = true,
         Initializer? kernel_initializer = null, Initializer? bias_initializer = null,
-        Shape? input_shape = null, string? name = null)
+        Shape? input_shape = null, string? name = null, Regularizer? kernel_regularizer = null,
+        Regularizer? bias_regularizer = null)
         : base(name, input_shape)
     {
         if (filters <= 0) throw new ArgumentException($"Conv2D filters must be positive, got {filters}.");
@@ -27,7 +31,12 @@ public sealed class Conv2D : Layer
         this.use_bias = use_bias;
         this.kernel_initializer = kernel_initializer ?? new GlorotUniform();
         this.bias_initializer = bias_initializer ?? new Constant(0);
+        this.kernel_regularizer = kernel_regularizer;
+        this.bias_regularizer = bias_regularizer;
     }
+
+    public Regularizer? kernel_regularizer { get; }
+    public Regularizer? bias_regularizer { get; }
 
     public int filters { get; }
     public IntPair kernel_size { get; }
@@ -55,8 +64,9 @@ public sealed class Conv2D : Layer
     {
         long channels = inputShape[3]!.Value;
         // HWIO as Keras has it, stored O,H,W,I: the OIHW view the convolution takes is then channels-last
-        _kernel = AddWeight("kernel", [kernel_size.H, kernel_size.W, channels, filters], kernel_initializer, storageOrder: [3, 0, 1, 2]);
-        if (use_bias) _bias = AddWeight("bias", [filters], bias_initializer);
+        _kernel = AddWeight("kernel", [kernel_size.H, kernel_size.W, channels, filters], kernel_initializer, storageOrder: [3, 0, 1, 2],
+            regularizer: kernel_regularizer);
+        if (use_bias) _bias = AddWeight("bias", [filters], bias_initializer, regularizer: bias_regularizer);
     }
 
     protected override Tensor Call(Tensor inputs, bool training)
@@ -70,4 +80,37 @@ public sealed class Conv2D : Layer
     }
 
     public override Shape ComputeOutputShape(Shape s) => ConvUtils.OutputShape(s, kernel_size, strides, padding, filters, dilation_rate);
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["filters"] = filters;
+        c["kernel_size"] = Json.Pair(kernel_size.H, kernel_size.W);
+        c["strides"] = Json.Pair(strides.H, strides.W);
+        c["padding"] = padding;
+        c["data_format"] = "channels_last";
+        c["dilation_rate"] = Json.Pair(dilation_rate.H, dilation_rate.W);
+        c["groups"] = 1;
+        c["activation"] = activation ?? "linear";
+        c["use_bias"] = use_bias;
+        c["kernel_initializer"] = LayerConfig.Serialize(kernel_initializer);
+        c["bias_initializer"] = LayerConfig.Serialize(bias_initializer);
+        c["kernel_regularizer"] = LayerConfig.Serialize(kernel_regularizer);
+        c["bias_regularizer"] = LayerConfig.Serialize(bias_regularizer);
+        c["activity_regularizer"] = null;
+        c["kernel_constraint"] = null;
+        c["bias_constraint"] = null;
+        return c;
+    }
+
+    internal static Conv2D FromConfig(ConfigReader c)
+    {
+        c.ChannelsLast();
+        c.Unsupported("groups", 1);
+        c.NoConstraints("activity_regularizer", "kernel_constraint", "bias_constraint");
+        return new Conv2D(c.Int("filters", 0), c.Pair("kernel_size", 1), c.Pair("strides", 1), c.String("padding", "valid")!,
+            c.Pair("dilation_rate", 1), c.Activation("activation"), c.Bool("use_bias", true),
+            c.Initializer("kernel_initializer", new GlorotUniform()), c.Initializer("bias_initializer", new Constant(0)),
+            name: c.Name, kernel_regularizer: c.Regularizer("kernel_regularizer"), bias_regularizer: c.Regularizer("bias_regularizer"));
+    }
 }

@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Regularizers;
+using KerasNet.Keras.Saving;
 using KerasNet.Keras.Initializers;
 
 namespace KerasNet.Keras.Layers;
@@ -9,7 +12,8 @@ public sealed class Dense : Layer
     private Variable? _kernel, _bias;
 
     public Dense(int units, string? activation = null, bool use_bias = true, Initializer? kernel_initializer = null,
-        Initializer? bias_initializer = null, Shape? input_shape = null, string? name = null)
+        Initializer? bias_initializer = null, Shape? input_shape = null, string? name = null,
+        Regularizer? kernel_regularizer = null, Regularizer? bias_regularizer = null)
         : base(name, input_shape)
     {
         if (units <= 0) throw new ArgumentException($"Dense units must be positive, got {units}.");
@@ -18,7 +22,12 @@ public sealed class Dense : Layer
         this.use_bias = use_bias;
         this.kernel_initializer = kernel_initializer ?? new GlorotUniform();
         this.bias_initializer = bias_initializer ?? new Constant(0);
+        this.kernel_regularizer = kernel_regularizer;
+        this.bias_regularizer = bias_regularizer;
     }
+
+    public Regularizer? kernel_regularizer { get; }
+    public Regularizer? bias_regularizer { get; }
 
     public int units { get; }
     public string? activation { get; }
@@ -42,8 +51,8 @@ public sealed class Dense : Layer
 
     protected override void Build(Shape inputShape)
     {
-        _kernel = AddWeight("kernel", [inputShape[-1]!.Value, units], kernel_initializer);
-        if (use_bias) _bias = AddWeight("bias", [units], bias_initializer);
+        _kernel = AddWeight("kernel", [inputShape[-1]!.Value, units], kernel_initializer, regularizer: kernel_regularizer);
+        if (use_bias) _bias = AddWeight("bias", [units], bias_initializer, regularizer: bias_regularizer);
     }
 
     protected override Tensor Call(Tensor inputs, bool training)
@@ -56,4 +65,29 @@ public sealed class Dense : Layer
     }
 
     public override Shape ComputeOutputShape(Shape s) => new(s.Dims[..^1].Append(units).ToArray());
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["units"] = units;
+        c["activation"] = activation ?? "linear";
+        c["use_bias"] = use_bias;
+        c["kernel_initializer"] = LayerConfig.Serialize(kernel_initializer);
+        c["bias_initializer"] = LayerConfig.Serialize(bias_initializer);
+        c["kernel_regularizer"] = LayerConfig.Serialize(kernel_regularizer);
+        c["bias_regularizer"] = LayerConfig.Serialize(bias_regularizer);
+        c["activity_regularizer"] = null;
+        c["kernel_constraint"] = null;
+        c["bias_constraint"] = null;
+        return c;
+    }
+
+    internal static Dense FromConfig(ConfigReader c)
+    {
+        c.NoConstraints("activity_regularizer", "kernel_constraint", "bias_constraint");
+        c.Unsupported("lora_rank");
+        return new Dense(c.Int("units", 0), c.Activation("activation"), c.Bool("use_bias", true),
+            c.Initializer("kernel_initializer", new GlorotUniform()), c.Initializer("bias_initializer", new Constant(0)),
+            name: c.Name, kernel_regularizer: c.Regularizer("kernel_regularizer"), bias_regularizer: c.Regularizer("bias_regularizer"));
+    }
 }

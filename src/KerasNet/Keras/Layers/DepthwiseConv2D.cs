@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Regularizers;
+using KerasNet.Keras.Saving;
 using KerasNet.Keras.Initializers;
 
 namespace KerasNet.Keras.Layers;
@@ -13,7 +16,8 @@ public sealed class DepthwiseConv2D : Layer
 
     public DepthwiseConv2D(IntPair kernel_size, IntPair? strides = null, string padding = "valid", int depth_multiplier = 1,
         IntPair? dilation_rate = null, string? activation = null, bool use_bias = true,
-        Initializer? depthwise_initializer = null, Initializer? bias_initializer = null, string? name = null)
+        Initializer? depthwise_initializer = null, Initializer? bias_initializer = null, string? name = null,
+        Regularizer? depthwise_regularizer = null, Regularizer? bias_regularizer = null)
         : base(name)
     {
         if (depth_multiplier <= 0) throw new ArgumentException($"depth_multiplier must be positive, got {depth_multiplier}.");
@@ -26,7 +30,12 @@ public sealed class DepthwiseConv2D : Layer
         this.use_bias = use_bias;
         this.depthwise_initializer = depthwise_initializer ?? new GlorotUniform();
         this.bias_initializer = bias_initializer ?? new Constant(0);
+        this.depthwise_regularizer = depthwise_regularizer;
+        this.bias_regularizer = bias_regularizer;
     }
+
+    public Regularizer? depthwise_regularizer { get; }
+    public Regularizer? bias_regularizer { get; }
 
     public IntPair kernel_size { get; }
     public IntPair strides { get; }
@@ -52,8 +61,8 @@ public sealed class DepthwiseConv2D : Layer
         long channels = inputShape[3]!.Value;
         // (kh, kw, in, mult) as Keras has it, stored in,mult,kh,kw: the (in·mult, 1, kh, kw) filter bank is then a free reshape
         _kernel = AddWeight("depthwise_kernel", [kernel_size.H, kernel_size.W, channels, depth_multiplier], depthwise_initializer,
-            storageOrder: [2, 3, 0, 1]);
-        if (use_bias) _bias = AddWeight("bias", [channels * depth_multiplier], bias_initializer);
+            storageOrder: [2, 3, 0, 1], regularizer: depthwise_regularizer);
+        if (use_bias) _bias = AddWeight("bias", [channels * depth_multiplier], bias_initializer, regularizer: bias_regularizer);
     }
 
     protected override Tensor Call(Tensor inputs, bool training)
@@ -68,4 +77,38 @@ public sealed class DepthwiseConv2D : Layer
 
     public override Shape ComputeOutputShape(Shape s) =>
         ConvUtils.OutputShape(s, kernel_size, strides, padding, s[3] * depth_multiplier, dilation_rate);
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["kernel_size"] = Json.Pair(kernel_size.H, kernel_size.W);
+        c["strides"] = Json.Pair(strides.H, strides.W);
+        c["padding"] = padding;
+        c["data_format"] = "channels_last";
+        c["dilation_rate"] = Json.Pair(dilation_rate.H, dilation_rate.W);
+        c["activation"] = activation ?? "linear";
+        c["use_bias"] = use_bias;
+        c["bias_initializer"] = LayerConfig.Serialize(bias_initializer);
+        c["bias_regularizer"] = LayerConfig.Serialize(bias_regularizer);
+        c["activity_regularizer"] = null;
+        c["bias_constraint"] = null;
+        c["depth_multiplier"] = depth_multiplier;
+        c["depthwise_initializer"] = LayerConfig.Serialize(depthwise_initializer);
+        c["depthwise_regularizer"] = LayerConfig.Serialize(depthwise_regularizer);
+        c["depthwise_constraint"] = null;
+        return c;
+    }
+
+    internal static DepthwiseConv2D FromConfig(ConfigReader c)
+    {
+        c.ChannelsLast();
+        c.NoConstraints("activity_regularizer", "depthwise_constraint", "bias_constraint");
+        c.Unsupported("filters");  // Keras 2's DepthwiseConv2D config (a Conv2D subclass) may carry filters: null
+        c.Unsupported("groups", 1);
+        c.Ignore("kernel_initializer", "kernel_regularizer", "kernel_constraint");  // Conv2D keys that tf.keras 2.0-2.3 wrote, unused
+        return new DepthwiseConv2D(c.Pair("kernel_size", 1), c.Pair("strides", 1), c.String("padding", "valid")!,
+            c.Int("depth_multiplier", 1), c.Pair("dilation_rate", 1), c.Activation("activation"), c.Bool("use_bias", true),
+            c.Initializer("depthwise_initializer", new GlorotUniform()), c.Initializer("bias_initializer", new Constant(0)), c.Name,
+            c.Regularizer("depthwise_regularizer"), c.Regularizer("bias_regularizer"));
+    }
 }

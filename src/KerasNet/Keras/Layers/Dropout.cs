@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 
 namespace KerasNet.Keras.Layers;
 
@@ -17,4 +19,20 @@ public sealed class Dropout : Layer
         training && rate > 0 ? NN.Dropout(inputs, rate, true) : inputs;
 
     public override Shape ComputeOutputShape(Shape s) => s;
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["rate"] = rate;
+        c["noise_shape"] = null;
+        c["seed"] = null;
+        return c;
+    }
+
+    internal static Dropout FromConfig(ConfigReader c)
+    {
+        c.Unsupported("noise_shape");
+        c.Ignore("seed");
+        return new Dropout(c.Double("rate", 0), c.Name);
+    }
 }

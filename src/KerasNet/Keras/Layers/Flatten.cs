@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 
 namespace KerasNet.Keras.Layers;
 
@@ -14,5 +16,18 @@ public sealed class Flatten : Layer
         int? n = 1;
         for (int i = 1; i < s.Rank; i++) n = n is { } a && s[i] is { } b ? a * b : null;
         return new Shape(s[0], n);
+    }
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["data_format"] = "channels_last";
+        return c;
+    }
+
+    internal static Flatten FromConfig(ConfigReader c)
+    {
+        c.ChannelsLast();
+        return new Flatten(name: c.Name);
     }
 }

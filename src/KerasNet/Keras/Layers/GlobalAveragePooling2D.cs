@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 
 namespace KerasNet.Keras.Layers;
 
@@ -22,4 +24,18 @@ public sealed class GlobalAveragePooling2D : Layer
     }
 
     public override Shape ComputeOutputShape(Shape s) => keepdims ? new(s[0], 1, 1, s[3]) : new(s[0], s[3]);
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["data_format"] = "channels_last";
+        c["keepdims"] = keepdims;
+        return c;
+    }
+
+    internal static GlobalAveragePooling2D FromConfig(ConfigReader c)
+    {
+        c.ChannelsLast();
+        return new GlobalAveragePooling2D(c.Bool("keepdims", false), c.Name);
+    }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 
 namespace KerasNet.Keras.Layers;
 
@@ -11,7 +13,7 @@ public sealed class InputLayer : Layer
         BatchInputShape = input_shape.WithBatch();
         this.dtype = dtype;
         EnsureBuilt(BatchInputShape);
-        Output = new KerasTensor(BatchInputShape, this, [], dtype);
+        Output = new Node(this, [], [BatchInputShape], [dtype]).output_tensors[0];
     }
 
     public DType dtype { get; }
@@ -22,4 +24,30 @@ public sealed class InputLayer : Layer
     protected override Tensor Call(Tensor inputs, bool training) => inputs;
 
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    public override JsonObject get_config() => new()
+    {
+        ["batch_input_shape"] = Json.FromShape(BatchInputShape!),
+        ["dtype"] = dtype.KerasName(),
+        ["sparse"] = false,
+        ["ragged"] = false,
+        ["name"] = name,
+    };
+
+    internal static InputLayer FromConfig(ConfigReader c)
+    {
+        c.Ignore("sparse", "ragged", "batch_size");
+        c.Unsupported("input_tensor");
+        c.Unsupported("optional", false);
+        var dtype = c.String("dtype", "float32") switch
+        {
+            "float32" or null => DType.Float32,
+            "int32" => DType.Int32,
+            "int64" => DType.Int64,
+            "uint8" => DType.UInt8,
+            var other => throw new NotSupportedException($"{c.Where}: input dtype '{other}' is not supported (float32, int32, int64, uint8)."),
+        };
+        var shape = c.InputShape ?? throw new FormatException($"{c.Where}: an InputLayer needs batch_input_shape, batch_shape or input_shape.");
+        return new InputLayer(shape, c.Name, dtype);
+    }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
 using KerasNet.Keras.Initializers;
+using KerasNet.Keras.Regularizers;
 
 namespace KerasNet.Keras.Layers;
 
@@ -12,6 +14,7 @@ namespace KerasNet.Keras.Layers;
 public abstract class Layer : IDisposable
 {
     private readonly List<Variable> _weights = new();
+    private readonly List<(Variable Weight, Regularizer Regularizer)> _regularized = new();
     private bool _trainable = true;
 
     protected Layer(string? name = null, Shape? input_shape = null)
@@ -85,7 +88,7 @@ public abstract class Layer : IDisposable
     /// without a copy).
     /// </summary>
     protected Variable AddWeight(string weightName, long[] shape, Initializer initializer, bool trainable = true,
-        long[]? storageOrder = null)
+        long[]? storageOrder = null, Regularizer? regularizer = null)
     {
         using var scope = new TensorScope();
         var value = initializer.Call(shape);
@@ -97,8 +100,15 @@ public abstract class Layer : IDisposable
         }
         var v = new Variable(weightName, value, trainable) { path = $"{name}/{weightName}" };
         _weights.Add(v);
+        if (regularizer is not null) _regularized.Add((v, regularizer));
         return v;
     }
+
+    /// <summary>
+    /// The layer's regularization penalties (Keras's layer.losses for weight regularizers), computed from the
+    /// current weights; training adds their sum to the loss, as Keras does (also for frozen layers, as tf.keras 2).
+    /// </summary>
+    public virtual IReadOnlyList<Tensor> losses => _regularized.Select(r => r.Regularizer.Call(r.Weight.Value)).ToList();
 
     /// <summary>Copies of the current weight values, in the order of <see cref="variables"/>.</summary>
     public List<Tensor> get_weights() => variables.Select(w => w.numpy()).ToList();
@@ -153,11 +163,118 @@ public abstract class Layer : IDisposable
                 $"Input 0 of layer \"{name}\" is incompatible with the layer: expected shape={expected}, found shape={inputShape}");
     }
 
+    // ---- the functional API: symbolic calls make nodes
+
+    internal List<Node> InboundNodesList { get; } = new();
+
+    /// <summary>Every recorded call of this layer on symbolic tensors, in order (Keras's _inbound_nodes).</summary>
+    public IReadOnlyList<Node> inbound_nodes => InboundNodesList;
+
     /// <summary>Functional API: records this layer's call on a symbolic tensor and returns its output.</summary>
-    public virtual KerasTensor Apply(KerasTensor inputs)
+    public KerasTensor Apply(KerasTensor inputs, bool? training = null) => Single(ApplyAll([inputs], training));
+
+    /// <summary>Functional API on several tensors (merge layers such as Add and Concatenate, multi-input models).</summary>
+    public KerasTensor Apply(IReadOnlyList<KerasTensor> inputs, bool? training = null) => Single(ApplyAll(inputs, training));
+
+    /// <summary>Records a call and returns every output tensor (a model with several outputs returns them all).</summary>
+    public IReadOnlyList<KerasTensor> ApplyAll(IReadOnlyList<KerasTensor> inputs, bool? training = null)
     {
-        EnsureBuilt(inputs.shape);
-        return new KerasTensor(ComputeOutputShape(inputs.shape), this, [inputs]);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0 || inputs.Any(i => i is null))
+            throw new ArgumentException($"Layer '{name}' ({ClassName}) was called on an empty list or a null tensor.");
+        if (disposed) throw new ObjectDisposedException(name, $"Layer '{name}' ({ClassName}) was disposed; its weights are gone.");
+        var shapes = NodeOutputShapes(inputs.Select(i => i.shape).ToList(), build: true);
+        return new Node(this, inputs.ToList(), shapes, NodeOutputDTypes(inputs), training).output_tensors;
+    }
+
+    private KerasTensor Single(IReadOnlyList<KerasTensor> outputs) => outputs.Count == 1 ? outputs[0]
+        : throw new InvalidOperationException($"Layer '{name}' ({ClassName}) has {outputs.Count} outputs; use ApplyAll to get them all.");
+
+    /// <summary>The dtypes of a node's outputs (float32 unless a layer says otherwise).</summary>
+    internal virtual IReadOnlyList<DType>? NodeOutputDTypes(IReadOnlyList<KerasTensor> inputs) => null;
+
+    /// <summary>
+    /// The output shapes of a call on inputs of these shapes (with batch), building the layer first when
+    /// <paramref name="build"/>. Layers taking one input use <see cref="ComputeOutputShape"/>; merge layers and
+    /// models override this.
+    /// </summary>
+    internal virtual IReadOnlyList<Shape> NodeOutputShapes(IReadOnlyList<Shape> inputShapes, bool build)
+    {
+        if (inputShapes.Count != 1)
+            throw new ArgumentException(
+                $"Layer '{name}' ({ClassName}) takes one input, but it was called on {inputShapes.Count}: {string.Join(", ", inputShapes)}.");
+        if (build) EnsureBuilt(inputShapes[0]);
+        return [ComputeOutputShape(inputShapes[0])];
+    }
+
+    /// <summary>Runs one recorded call on data: the node's inputs in, its outputs out.</summary>
+    internal virtual IReadOnlyList<Tensor> CallNode(IReadOnlyList<Tensor> inputs, bool training) => [Apply(inputs[0], training)];
+
+    /// <summary>Eager call returning every output (models with several inputs or outputs).</summary>
+    public IReadOnlyList<Tensor> ApplyAll(IReadOnlyList<Tensor> inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (disposed) throw new ObjectDisposedException(name, $"Layer '{name}' ({ClassName}) was disposed; its weights are gone.");
+        NodeOutputShapes(inputs.Select(t => Shape.Of(t.Shape).WithoutBatch().WithBatch()).ToList(), build: true);
+        return CallNode(inputs, training);
+    }
+
+    /// <summary>Eager call on several tensors (merge layers: <c>add.Apply([a, b])</c>).</summary>
+    public Tensor Apply(IReadOnlyList<Tensor> inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (disposed) throw new ObjectDisposedException(name, $"Layer '{name}' ({ClassName}) was disposed; its weights are gone.");
+        NodeOutputShapes(inputs.Select(t => Shape.Of(t.Shape).WithoutBatch().WithBatch()).ToList(), build: true);
+        var outs = CallNode(inputs, training);
+        return outs.Count == 1 ? outs[0]
+            : throw new InvalidOperationException($"Layer '{name}' ({ClassName}) has {outs.Count} outputs.");
+    }
+
+    /// <summary>The input tensor of this layer's only call (Keras's layer.input).</summary>
+    public virtual KerasTensor input => OnlyNode("input").input_tensors is [var t] ? t
+        : throw new InvalidOperationException($"Layer '{name}' ({ClassName}) has several inputs; use get_input_at(0) on the node's list.");
+
+    /// <summary>The output tensor of this layer's only call (Keras's layer.output).</summary>
+    public virtual KerasTensor output => OnlyNode("output").output_tensors is [var t] ? t
+        : throw new InvalidOperationException($"Layer '{name}' ({ClassName}) has several outputs.");
+
+    public KerasTensor get_output_at(int node_index) => NodeAt(node_index).output_tensors[0];
+
+    public KerasTensor get_input_at(int node_index) => NodeAt(node_index).input_tensors[0];
+
+    private Node NodeAt(int i) => i >= 0 && i < InboundNodesList.Count ? InboundNodesList[i]
+        : throw new ArgumentOutOfRangeException(nameof(i), $"Layer '{name}' has {InboundNodesList.Count} inbound node(s); node {i} does not exist.");
+
+    private Node OnlyNode(string what)
+    {
+        if (InboundNodesList.Count == 0)
+            throw new InvalidOperationException(
+                $"Layer '{name}' ({ClassName}) has never been called on a symbolic tensor and thus has no defined {what}.");
+        if (InboundNodesList.Count > 1 && this is not InputLayer)
+            throw new InvalidOperationException(
+                $"Layer '{name}' ({ClassName}) has multiple inbound nodes, hence the notion of \"layer {what}\" is ill-defined. Use get_{what}_at(node_index) instead.");
+        return InboundNodesList[0];
+    }
+
+    // ---- configuration (get_config / from_config)
+
+    /// <summary>
+    /// Keras's layer config: the constructor arguments with Keras's keys ("name", "trainable", "dtype", then the
+    /// layer's own). <see cref="Saving.LayerRegistry.FromConfig"/> rebuilds a layer from it.
+    /// </summary>
+    public virtual JsonObject get_config()
+    {
+        var c = new JsonObject { ["name"] = name, ["trainable"] = trainable, ["dtype"] = dtype_policy.name };
+        if (BatchInputShape is not null && this is not Models.Model) c["batch_input_shape"] = Saving.Json.FromShape(BatchInputShape);
+        return c;
+    }
+
+    /// <summary>Sets what every layer's config carries (trainable, dtype policy, input shape) after construction.</summary>
+    internal void ApplyCommonConfig(bool trainable, MixedPrecision.Policy? policy, Shape? batchInputShape)
+    {
+        if (policy is not null) dtype_policy = policy;
+        if (batchInputShape is not null && this is not InputLayer) BatchInputShape = batchInputShape;
+        this.trainable = trainable;
     }
 
     /// <summary>Eager call on data: builds on first use, then computes.</summary>

@@ -1,4 +1,5 @@
 using KerasNet.Keras.Initializers;
+using KerasNet.Keras.Regularizers;
 
 namespace KerasNet.Keras.Layers;
 
@@ -10,9 +11,9 @@ public sealed class LayersApi
     public Conv2D Conv2D(int filters, IntPair kernel_size, IntPair? strides = null, string padding = "valid",
         IntPair? dilation_rate = null, string? activation = null, bool use_bias = true,
         Initializer? kernel_initializer = null, Initializer? bias_initializer = null, Shape? input_shape = null,
-        string? name = null) =>
+        string? name = null, Regularizer? kernel_regularizer = null, Regularizer? bias_regularizer = null) =>
         new(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias, kernel_initializer,
-            bias_initializer, input_shape, name);
+            bias_initializer, input_shape, name, kernel_regularizer, bias_regularizer);
 
     public MaxPooling2D MaxPooling2D(IntPair? pool_size = null, IntPair? strides = null, string padding = "valid",
         string? name = null) => new(pool_size, strides, padding, name);
@@ -23,8 +24,9 @@ public sealed class LayersApi
     public Flatten Flatten(Shape? input_shape = null, string? name = null) => new(input_shape, name);
 
     public Dense Dense(int units, string? activation = null, bool use_bias = true, Initializer? kernel_initializer = null,
-        Initializer? bias_initializer = null, Shape? input_shape = null, string? name = null) =>
-        new(units, activation, use_bias, kernel_initializer, bias_initializer, input_shape, name);
+        Initializer? bias_initializer = null, Shape? input_shape = null, string? name = null,
+        Regularizer? kernel_regularizer = null, Regularizer? bias_regularizer = null) =>
+        new(units, activation, use_bias, kernel_initializer, bias_initializer, input_shape, name, kernel_regularizer, bias_regularizer);
 
     public Dropout Dropout(double rate, string? name = null) => new(rate, name);
 
@@ -32,7 +34,7 @@ public sealed class LayersApi
 
     public GlobalAveragePooling2D GlobalAveragePooling2D(bool keepdims = false, string? name = null) => new(keepdims, name);
 
-    public GlobalMaxPooling2D GlobalMaxPooling2D(string? name = null) => new(name);
+    public GlobalMaxPooling2D GlobalMaxPooling2D(bool keepdims = false, string? name = null) => new(keepdims, name);
 
     public BatchNormalization BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3,
         bool center = true, bool scale = true, string? name = null) => new(axis, momentum, epsilon, center, scale, name: name);
@@ -49,4 +51,45 @@ public sealed class LayersApi
     public ZeroPadding2D ZeroPadding2D(Padding2D? padding = null, string? name = null) => new(padding, name);
 
     public Reshape Reshape(Shape target_shape, string? name = null) => new(target_shape, name);
+
+    public SeparableConv2D SeparableConv2D(int filters, IntPair kernel_size, IntPair? strides = null, string padding = "valid",
+        IntPair? dilation_rate = null, int depth_multiplier = 1, string? activation = null, bool use_bias = true,
+        Initializer? depthwise_initializer = null, Initializer? pointwise_initializer = null, Initializer? bias_initializer = null,
+        Regularizer? depthwise_regularizer = null, Regularizer? pointwise_regularizer = null, Regularizer? bias_regularizer = null,
+        Shape? input_shape = null, string? name = null) =>
+        new(filters, kernel_size, strides, padding, dilation_rate, depth_multiplier, activation, use_bias, depthwise_initializer,
+            pointwise_initializer, bias_initializer, depthwise_regularizer, pointwise_regularizer, bias_regularizer, input_shape, name);
+
+    public LeakyReLU LeakyReLU(double negative_slope = 0.3, string? name = null) => new(negative_slope, name);
+
+    public Softmax Softmax(int axis = -1, string? name = null) => new(axis, name);
+
+    public Rescaling Rescaling(double scale, double offset = 0.0, string? name = null) => new(scale, offset, name);
+
+    public Add Add(string? name = null) => new(name);
+
+    public Multiply Multiply(string? name = null) => new(name);
+
+    public Average Average(string? name = null) => new(name);
+
+    public Subtract Subtract(string? name = null) => new(name);
+
+    public Maximum Maximum(string? name = null) => new(name);
+
+    public Minimum Minimum(string? name = null) => new(name);
+
+    public Concatenate Concatenate(int axis = -1, string? name = null) => new(axis, name);
+
+    /// <summary>keras.layers.add([a, b]): an Add layer applied to the tensors.</summary>
+    public KerasTensor add(IReadOnlyList<KerasTensor> inputs, string? name = null) => new Add(name).Apply(inputs);
+
+    /// <summary>keras.layers.concatenate([a, b], axis): a Concatenate layer applied to the tensors.</summary>
+    public KerasTensor concatenate(IReadOnlyList<KerasTensor> inputs, int axis = -1, string? name = null) =>
+        new Concatenate(axis, name).Apply(inputs);
+
+    /// <summary>keras.layers.multiply([a, b]).</summary>
+    public KerasTensor multiply(IReadOnlyList<KerasTensor> inputs, string? name = null) => new Multiply(name).Apply(inputs);
+
+    /// <summary>keras.layers.average([a, b]).</summary>
+    public KerasTensor average(IReadOnlyList<KerasTensor> inputs, string? name = null) => new Average(name).Apply(inputs);
 }

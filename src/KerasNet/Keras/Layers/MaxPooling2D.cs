@@ -10,4 +10,10 @@ public sealed class MaxPooling2D : Pooling2D
 
     protected override Tensor Pool(Tensor x, (int, int, int, int) pads) =>
         NN.MaxPool2D(x, (pool_size.H, pool_size.W), (strides.H, strides.W), pads);
+
+    internal static MaxPooling2D FromConfig(Saving.ConfigReader c)
+    {
+        var (pool, strides, padding) = ReadConfig(c);
+        return new MaxPooling2D(pool, strides, padding, c.Name);
+    }
 }

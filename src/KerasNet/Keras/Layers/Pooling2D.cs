@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 
 namespace KerasNet.Keras.Layers;
 
@@ -28,4 +30,22 @@ public abstract class Pooling2D : Layer
     protected override Tensor Call(Tensor inputs, bool training) => Pool(inputs, ConvUtils.Pads(inputs.Shape, pool_size, strides, padding));
 
     public override Shape ComputeOutputShape(Shape s) => ConvUtils.OutputShape(s, pool_size, strides, padding, s[3]);
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["pool_size"] = Json.Pair(pool_size.H, pool_size.W);
+        c["padding"] = padding;
+        c["strides"] = Json.Pair(strides.H, strides.W);
+        c["data_format"] = "channels_last";
+        return c;
+    }
+
+    internal static (IntPair Pool, IntPair? Strides, string Padding) ReadConfig(ConfigReader c)
+    {
+        c.ChannelsLast();
+        var pool = c.Pair("pool_size", 2);
+        IntPair? strides = c.Take("strides") is null ? null : c.Pair("strides", pool);
+        return (pool, strides, c.String("padding", "valid")!);
+    }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 
 namespace KerasNet.Keras.Layers;
 
@@ -33,4 +35,16 @@ public sealed class ReLU : Layer
     }
 
     public override Shape ComputeOutputShape(Shape s) => s;
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["max_value"] = max_value;
+        c["negative_slope"] = negative_slope;
+        c["threshold"] = threshold;
+        return c;
+    }
+
+    internal static ReLU FromConfig(ConfigReader c) =>
+        new(c.NullableDouble("max_value"), c.Double("negative_slope", 0), c.Double("threshold", 0), c.Name);
 }

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 
 namespace KerasNet.Keras.Layers;
 
@@ -33,4 +35,13 @@ public sealed class Reshape : Layer
         var dims = target_shape.Dims.Select(d => d == -1 ? (n is { } v ? (int?)(v / known) : null) : d);
         return new Shape(new[] { s[0] }.Concat(dims).ToArray());
     }
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["target_shape"] = Json.FromShape(target_shape);
+        return c;
+    }
+
+    internal static Reshape FromConfig(ConfigReader c) => new(Json.ToShape(c.Take("target_shape"), c.Where + ", target_shape"), c.Name);
 }

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using KerasNet.Engine;
+using KerasNet.Keras.Saving;
 
 namespace KerasNet.Keras.Layers;
 
@@ -20,6 +22,30 @@ public sealed class ZeroPadding2D : Layer
 
     public override Shape ComputeOutputShape(Shape s) =>
         new(s[0], s[1] + padding.Top + padding.Bottom, s[2] + padding.Left + padding.Right, s[3]);
+
+    public override JsonObject get_config()
+    {
+        var c = base.get_config();
+        c["padding"] = new JsonArray(Json.Pair(padding.Top, padding.Bottom), Json.Pair(padding.Left, padding.Right));
+        c["data_format"] = "channels_last";
+        return c;
+    }
+
+    /// <summary>padding as an int, [h, w] or [[top, bottom], [left, right]].</summary>
+    internal static ZeroPadding2D FromConfig(ConfigReader c)
+    {
+        c.ChannelsLast();
+        var p = c.Take("padding");
+        Padding2D padding = p switch
+        {
+            null => 1,
+            JsonArray { Count: 2 } a when a[0] is JsonArray h && a[1] is JsonArray w =>
+                ((h[0]!.GetValue<int>(), h[1]!.GetValue<int>()), (w[0]!.GetValue<int>(), w[1]!.GetValue<int>())),
+            JsonArray { Count: 2 } a => (a[0]!.GetValue<int>(), a[1]!.GetValue<int>()),
+            _ => p.GetValue<int>(),
+        };
+        return new ZeroPadding2D(padding, c.Name);
+    }
 }
 
 /// <summary>ZeroPadding2D's padding argument in any of Keras's three spellings.</summary>

@@ -21,8 +21,41 @@ public abstract class Model : Layer
 
     protected override bool AutocastInputs => false;
 
-    /// <summary>The model's layers in call order (a functional model lists its InputLayer first, as Keras does).</summary>
-    public abstract IReadOnlyList<Layer> layers { get; }
+    private LayerList? _layerList;
+
+    /// <summary>
+    /// The model's layers in call order (a functional model lists its InputLayer first, as Keras does). Supports
+    /// ranges (<c>model.layers[..^1]</c>) and Keras 2's <c>model.layers.pop()</c>.
+    /// </summary>
+    public LayerList layers => _layerList ??= new LayerList(() => LayerItems, PopLayer);
+
+    /// <summary>The layers, for <see cref="layers"/>.</summary>
+    protected abstract IReadOnlyList<Layer> LayerItems { get; }
+
+    /// <summary>Removes the last layer (model.layers.pop()).</summary>
+    protected abstract Layer PopLayer();
+
+    /// <summary>The model's symbolic inputs (empty while a Sequential model has no input shape).</summary>
+    public abstract IReadOnlyList<KerasTensor> inputs { get; }
+
+    /// <summary>The model's symbolic outputs.</summary>
+    public abstract IReadOnlyList<KerasTensor> outputs { get; }
+
+    /// <summary>The model's input tensor (Keras's model.input); a model with several inputs has a list: <see cref="inputs"/>.</summary>
+    public override KerasTensor input => inputs switch
+    {
+        [var only] => only,
+        [] => throw new InvalidOperationException($"Model '{name}' has no defined input yet: give its first layer an input_shape, or build it."),
+        _ => throw new InvalidOperationException($"Model '{name}' has {inputs.Count} inputs; use model.inputs."),
+    };
+
+    /// <summary>The model's output tensor (Keras's model.output).</summary>
+    public override KerasTensor output => outputs switch
+    {
+        [var only] => only,
+        [] => throw new InvalidOperationException($"Model '{name}' has no defined output yet: give its first layer an input_shape, or build it."),
+        _ => throw new InvalidOperationException($"Model '{name}' has {outputs.Count} outputs; use model.outputs."),
+    };
 
     public Layer get_layer(string? name = null, int? index = null)
     {
@@ -133,8 +166,20 @@ public abstract class Model : Layer
         foreach (var m in metrics) m.reset_state();
     }
 
-    /// <summary>The loss of a batch's predictions under the compiled loss.</summary>
-    public Tensor compute_loss(Tensor y, Tensor y_pred) => RequireCompiled("compute_loss").Loss.Compute(y, y_pred);
+    /// <summary>
+    /// The loss of a batch's predictions under the compiled loss, plus the layers' regularization penalties
+    /// (<see cref="losses"/>), as Keras adds them.
+    /// </summary>
+    public Tensor compute_loss(Tensor y, Tensor y_pred)
+    {
+        var l = RequireCompiled("compute_loss").Loss.Compute(y, y_pred);
+        foreach (var penalty in losses) l = l + penalty;
+        return l;
+    }
+
+    /// <summary>Every layer's regularization penalties (Keras's model.losses).</summary>
+    public override IReadOnlyList<Tensor> losses =>
+        layers.Distinct(ReferenceEqualityComparer.Instance).Cast<Layer>().SelectMany(l => l.losses).ToList();
 
     /// <summary>Updates the loss tracker (by <paramref name="rows"/> samples) and the metrics; returns the results so far.</summary>
     public Dictionary<string, double> compute_metrics(Tensor y, Tensor y_pred, double lossValue, long rows)
@@ -244,6 +289,15 @@ public abstract class Model : Layer
     /// <summary>Prints Keras's summary table: layers, output shapes, parameter counts.</summary>
     public void summary(int line_length = 65, Action<string>? print_fn = null) =>
         (print_fn ?? Console.WriteLine)(Summary.Render(this, line_length));
+
+    /// <summary>
+    /// Saves the whole model — architecture, weights, compiled state and optimizer state — as a Keras 3 archive
+    /// ("m.keras") or a Keras HDF5 file ("m.h5"); keras.models.load_model reads either back.
+    /// </summary>
+    public void save(string filepath, bool include_optimizer = true) => Saving.ModelFiles.Save(this, filepath, include_optimizer);
+
+    /// <summary>The architecture as Keras's JSON ({"class_name", "config", "keras_version", "backend"}).</summary>
+    public string to_json() => Saving.ModelFiles.ModelJson(this).ToJsonString();
 
     /// <summary>Writes every weight to a Keras-layout HDF5 file (readable by Python Keras's load_weights).</summary>
     public void save_weights(string filepath) => Saving.H5Weights.Save(this, filepath);

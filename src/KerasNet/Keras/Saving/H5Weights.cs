@@ -20,32 +20,36 @@ public static class H5Weights
     public static void Save(Model model, string path)
     {
         if (!model.built) throw new InvalidOperationException($"Model '{model.name}' is not built: nothing to save.");
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        // write to a temporary file and rename, so a crash never leaves a half-written weights file
-        var tmp = path + ".tmp-" + Environment.ProcessId;
-        using (var f = H5File.Create(tmp))
+        AtomicFile.Write(path, tmp =>
         {
-            var layers = model.layers;
-            f.WriteStrings("/", "layer_names", layers.Select(l => l.name).ToList());
-            f.WriteString("/", "backend", "tensorflow");
-            f.WriteString("/", "keras_version", FormatVersion);
-            foreach (var layer in layers)
-            {
-                f.CreateGroup("/" + layer.name);
-                var weights = OrderedWeights(layer);
-                var names = weights.Select(w => w.path + ":0").ToList();
-                f.WriteStrings("/" + layer.name, "weight_names", names);
-                for (int i = 0; i < weights.Count; i++)
-                {
-                    using var scope = new TensorScope();
-                    var value = weights[i].numpy();
-                    f.WriteFloats($"/{layer.name}/{names[i]}", value.ToArray<float>(), value.Shape);
-                }
-            }
+            using var f = H5File.Create(tmp);
+            Write(f, "/", model);
             f.Close();
+        });
+    }
+
+    /// <summary>Writes the weights layout into group <paramref name="root"/> ("/" for save_weights, "/model_weights" in a full model).</summary>
+    internal static void Write(H5File f, string root, Model model)
+    {
+        string g = root.TrimEnd('/');
+        if (g != "") f.CreateGroup(g);
+        var layers = model.layers;
+        f.WriteStrings(root, "layer_names", layers.Select(l => l.name).ToList());
+        f.WriteString(root, "backend", "tensorflow");
+        f.WriteString(root, "keras_version", FormatVersion);
+        foreach (var layer in layers)
+        {
+            f.CreateGroup($"{g}/{layer.name}");
+            var weights = OrderedWeights(layer);
+            var names = weights.Select(w => w.path + ":0").ToList();
+            f.WriteStrings($"{g}/{layer.name}", "weight_names", names);
+            for (int i = 0; i < weights.Count; i++)
+            {
+                using var scope = new TensorScope();
+                var value = weights[i].numpy();
+                f.WriteFloats($"{g}/{layer.name}/{names[i]}", value.ToArray<float>(), value.Shape);
+            }
         }
-        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>
@@ -60,6 +64,11 @@ public static class H5Weights
             throw new ArgumentException("skip_mismatch=true requires by_name=true (as in Keras).");
         using var f = H5File.Open(path);
         var root = f.Exists("/model_weights") ? "/model_weights" : "";  // a full-model .h5 keeps weights there
+        Read(f, root, model, byName, skipMismatch, path);
+    }
+
+    internal static void Read(H5File f, string root, Model model, bool byName, bool skipMismatch, string path)
+    {
         var layerNames = f.ReadStrings(root == "" ? "/" : root, "layer_names")
                          ?? throw new InvalidDataException($"{path}: not a Keras weights file (no 'layer_names' attribute).");
         var saved = new List<(string Name, string[] WeightNames)>();

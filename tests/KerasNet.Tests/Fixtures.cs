@@ -16,6 +16,17 @@ internal static class Fixtures
     public static Tensor RandomTensor(long[] shape, int seed = 3, double scale = 1) =>
         Tensor.FromArray(Random((int)shape.Aggregate(1L, (a, d) => a * d), seed, scale), shape);
 
+    /// <summary>The repository root (the folder with KerasNetTransfer.sln above the test binaries).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "KerasNetTransfer.sln"))) return dir.FullName;
+            throw new DirectoryNotFoundException("KerasNetTransfer.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
     /// <summary>A TCP port on 127.0.0.1 that was free a moment ago: for an address where nothing should listen. Servers the tests start bind their own port (port 0, or the test HTTP server's bind-and-retry).</summary>
     public static int FreePort()
     {

@@ -48,6 +48,6 @@ public sealed class InputLayer : Layer
             var other => throw new NotSupportedException($"{c.Where}: input dtype '{other}' is not supported (float32, int32, int64, uint8)."),
         };
         var shape = c.InputShape ?? throw new FormatException($"{c.Where}: an InputLayer needs batch_input_shape, batch_shape or input_shape.");
-        return new InputLayer(shape, c.Name, dtype);
+        return new InputLayer(shape.WithoutBatch(), c.Name, dtype);
     }
 }

@@ -126,6 +126,7 @@ int64_t knt_h5_read_strings(int64_t file, const char* path, const char* attr, ch
       std::vector<char*> ptrs(count);
       Id mem{H5Tcopy(H5T_C_S1), H5Tclose};
       H5Tset_size(mem.id, H5T_VARIABLE);
+      H5Tset_cset(mem.id, H5Tget_cset(type.id));  // HDF5 converts no UTF-8 to ASCII: read in the file's character set
       check(H5Aread(a.id, mem.id, ptrs.data()), "read attribute");
       for (auto* p : ptrs) {
         joined.append(p ? p : "");
@@ -139,6 +140,7 @@ int64_t knt_h5_read_strings(int64_t file, const char* path, const char* attr, ch
       Id mem{H5Tcopy(H5T_C_S1), H5Tclose};
       H5Tset_size(mem.id, len);
       H5Tset_strpad(mem.id, H5T_STR_NULLTERM);
+      H5Tset_cset(mem.id, H5Tget_cset(type.id));
       check(H5Aread(a.id, mem.id, raw.data()), "read attribute");
       for (hssize_t i = 0; i < count; i++) {
         const char* s = raw.data() + i * len;

@@ -116,7 +116,7 @@ public sealed class Functional : Model
             foreach (var i in inputs) layerDepth[i.node.layer] = maxDepth + 1;
             _layers = layerDepth.Keys.OrderByDescending(l => layerDepth[l]).ThenBy(l => firstSeen.GetValueOrDefault(l, int.MaxValue)).ToList();
         }
-        SetBuildShapes(_inputs[0].shape);
+        if (_inputs.Count == 1 && _outputs.Count == 1) SetBuildShapes(_inputs[0].shape);
     }
 
     protected override string DefaultNamePrefix => "model";

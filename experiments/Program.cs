@@ -64,6 +64,42 @@ report.SetAction(parse =>
 });
 root.Subcommands.Add(report);
 
+var modelArg = new Argument<string>("model") { Description = "a saved model (.keras, .h5) or a run folder (its model.keras)" };
+var imagesArg = new Argument<string[]>("images") { Description = "image files or folders (searched recursively)", Arity = ArgumentArity.OneOrMore };
+var top = new Option<int>("--top") { Description = "classes to show per image", DefaultValueFactory = _ => 1 };
+var predictOut = new Option<string?>("--to") { Description = "also write the predictions to this .csv or .json file" };
+var predict = new Command("predict", "Classify images with a saved model or a run's model: class names from the run (or a labels file beside the model)")
+    { modelArg, imagesArg, top, predictOut };
+predict.SetAction(parse =>
+{
+    try
+    {
+        var predictor = new Predictor(parse.GetValue(modelArg)!);
+        var files = Predictor.Images(parse.GetValue(imagesArg)!);
+        var results = predictor.Run(files, parse.GetValue(top), Console.Error);
+        foreach (var r in results)
+            Console.WriteLine($"{r.File}\t{string.Join("\t", r.Top.Select(t => $"{t.Label} {t.Probability:F4}"))}");
+        if (parse.GetValue(predictOut) is { } to)
+        {
+            var text = Path.GetExtension(to).ToLowerInvariant() switch
+            {
+                ".csv" => Predictor.Csv(results),
+                ".json" => Predictor.Json(results),
+                _ => throw new ArgumentException($"--to {to}: write .csv or .json."),
+            };
+            RunRecords.WriteAtomically(to, text);
+            Console.Error.WriteLine($"predictions written to {to}");
+        }
+        return 0;
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException or NotSupportedException)
+    {
+        Console.Error.WriteLine($"error: predict: {e.Message}");
+        return 1;
+    }
+});
+root.Subcommands.Add(predict);
+
 foreach (var experiment in Catalog.All)
 {
     var cmd = new Command(experiment.Name, experiment.Description);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KerasNet.Engine;
 using System.Text.Json.Nodes;
 using KerasNet.Harness;
 using static KerasNet.KerasApi;
@@ -43,9 +44,22 @@ public sealed class CatsDogsEvaluate : Experiment
                 keras.mixed_precision.set_global_policy(config.Precision);
                 var runContext = new ExperimentContext(o with { Backbone = config.Backbone, Precision = config.Precision, Weights = config.Weights },
                     folder, context.Out);
-                var model = config.Owner.BuildForEvaluation(runContext);
-                model.load_weights(Path.Combine(folder, "best_weights.h5"));
-                using var probabilities = config.Owner.PredictImages(runContext, model, xTest);
+                // the run's saved model when it has one (model.keras: architecture and best weights), else rebuilt as its experiment builds it
+                var saved = Path.Combine(folder, "model.keras");
+                Tensor probabilities;
+                if (File.Exists(saved))
+                {
+                    context.Out.WriteLine($"model: {saved}");
+                    using var model = keras.models.load_model(saved, compile: false);
+                    probabilities = model.predict(xTest, batch_size: 32, verbose: o.Verbose == 0 ? 0 : 1);
+                }
+                else
+                {
+                    var model = config.Owner.BuildForEvaluation(runContext);
+                    model.load_weights(Path.Combine(folder, "best_weights.h5"));
+                    probabilities = config.Owner.PredictImages(runContext, model, xTest);
+                }
+                using var _ = probabilities;
                 var predicted = probabilities.ToArray<float>().Select(p => p > 0.5f ? 1 : 0).ToList();
                 var report = new ClassificationReport(truth, predicted, ClassNames);
 

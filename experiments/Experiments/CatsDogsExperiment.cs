@@ -31,6 +31,25 @@ public abstract class CatsDogsExperiment : Experiment
     internal virtual Tensor PredictImages(ExperimentContext context, Model model, Tensor images) =>
         model.predict(images, batch_size: BatchSize, verbose: context.Options.Verbose == 0 ? 0 : 1);
 
+    /// <summary>
+    /// The model that classifies images ((N, 150, 150, 3) in [0, 1]): the trained model itself, or — when it was
+    /// trained on features — the base and the trained head in one Sequential.
+    /// </summary>
+    internal virtual Model ImageModel(Model trained) => trained;
+
+    /// <summary>
+    /// Saves the run's model with its best weights as model.keras (keras.models.load_model reads it; the predict
+    /// command and catsdogs-evaluate use it), with labels.txt (cat, dog) and preprocessing.json (rescale 1/255) beside it.
+    /// </summary>
+    private void SaveModel(ExperimentContext context, Model model, string bestWeights)
+    {
+        if (File.Exists(bestWeights)) model.load_weights(bestWeights);
+        ImageModel(model).save(Path.Combine(context.RunDirectory, "model.keras"));
+        RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, "labels.txt"), string.Join('\n', CatsDogsEvaluate.ClassNames) + "\n");
+        RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, "preprocessing.json"),
+            "{\"rescale\": " + (1.0 / 255).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ", \"target_size\": [150, 150]}\n");
+    }
+
     /// <summary>Whether training images go through the article's augmentation (§2.3 on) instead of plain arrays (§2.1-2.2).</summary>
     protected virtual bool Augmented => false;
 
@@ -88,6 +107,7 @@ public abstract class CatsDogsExperiment : Experiment
             new CSVLogger(Path.Combine(context.RunDirectory, "training_log.csv"), append: true),
         };
         var history = Train(context, model, (xTrain, yTrain), (xVal, yVal), epochs, callbacks);
+        SaveModel(context, model, best);
         context.Config["epochs"] = epochs;
         context.Config["batch_size"] = BatchSize;
         context.Config["params"] = model.count_params();

@@ -39,6 +39,10 @@ public sealed class CatsDogsBottleneck : CatsDogsExperiment
             verbose: context.Options.Verbose, callbacks: callbacks);
     }
 
+    /// <summary>The saved model classifies images: the frozen base, Flatten, then the trained MLP.</summary>
+    internal override Model ImageModel(Model trained) =>
+        keras.Sequential([_base!, keras.layers.Flatten(name: "features"), trained], name: "bottleneck_classifier");
+
     /// <summary>The MLP sees features: images go through the base first (cached like the training features).</summary>
     internal override Tensor PredictImages(ExperimentContext context, Model model, Tensor images)
     {

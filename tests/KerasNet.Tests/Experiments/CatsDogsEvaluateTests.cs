@@ -46,7 +46,7 @@ public class CatsDogsEvaluateTests
             // the same model and weights, predicted directly, give the recorded matrix
             var model = CatsDogsModels.Dropout();
             model.load_weights(Path.Combine(run, "best_weights.h5"));
-            var (x, y, _) = CatsDogsData.Load(Path.Combine(data, "test_data"), TextWriter.Null);
+            var (x, y, testFiles) = CatsDogsData.Load(Path.Combine(data, "test_data"), TextWriter.Null);
             using var p = model.predict(x);
             var pred = p.ToArray<float>().Select(v => v > 0.5f ? 1 : 0).ToArray();
             var truth = y.ToArray<float>().Select(v => (int)v).ToArray();
@@ -70,6 +70,23 @@ public class CatsDogsEvaluateTests
             Assert.Contains("f1-score", File.ReadAllText(Path.Combine(evalRun, "dropout.classification_report.txt")));
             // compare now shows the run's test accuracy
             Assert.Equal(accuracy, RunTable.LoadOne(run).TestAcc!.Value, 12);
+
+            // the run saved its model (best weights) with its labels: the predict command classifies as the model does
+            Assert.True(File.Exists(Path.Combine(run, "model.keras")));
+            var predictor = new Predictor(run);
+            Assert.Equal(["cat", "dog"], predictor.Labels);
+            var results = predictor.Run(Predictor.Images([Path.Combine(data, "test_data")]), top: 2, TextWriter.Null);
+            Assert.Equal(10, results.Count);
+            var byFile = results.ToDictionary(r => Path.GetFileName(r.File));
+            for (int i = 0; i < testFiles.Count; i++)
+            {
+                var r = byFile[Path.GetFileName(testFiles[i])];
+                Assert.Equal(2, r.Top.Count);
+                Assert.Equal(pred[i] == 1 ? "dog" : "cat", r.Top[0].Label);
+                Assert.Equal(1.0, r.Top[0].Probability + r.Top[1].Probability, 6);
+            }
+            Assert.StartsWith("file,rank,label,probability\n", Predictor.Csv(results));
+            Assert.Equal(10, JsonDocument.Parse(Predictor.Json(results)).RootElement.GetArrayLength());
 
             // no test split: the message names the folder and how to make it
             Directory.Delete(Path.Combine(data, "test_data"), recursive: true);

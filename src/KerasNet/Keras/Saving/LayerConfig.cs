@@ -64,6 +64,7 @@ public static class LayerConfig
     {
         var o = node as JsonObject ?? throw new FormatException($"{source ?? "config"}: a layer entry must be an object, got {Json.Short(node)}.");
         var cls = Json.ClassName(o, source ?? "config");
+        if (cls == "Sequential" && o["config"] is JsonArray bare) return Sequential.from_config(bare, source);  // Keras 1/2.0's bare layer list
         var config = o["config"] as JsonObject
                      ?? throw new FormatException($"{source ?? "config"}: layer entry of class {cls} without a 'config' object.");
         if (o["module"]?.GetValue<string>() is { } module && !module.StartsWith("keras", StringComparison.Ordinal))

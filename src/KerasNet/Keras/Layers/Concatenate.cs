@@ -38,8 +38,9 @@ public sealed class Concatenate : Layer
             dims[a] = dims[a] is { } p && s[a] is { } q ? p + q : null;
         }
         built = true;
-        SetBuildShapes(inputShapes[0]);
-        return [new Shape(dims)];
+        var output = new Shape(dims);
+        SetBuildShapes(inputShapes[0], output);
+        return [output];
     }
 
     internal override IReadOnlyList<Tensor> CallNode(IReadOnlyList<Tensor> inputs, bool training)

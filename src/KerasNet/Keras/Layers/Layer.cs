@@ -293,6 +293,13 @@ public abstract class Layer : IDisposable
         }
     }
 
+    /// <summary>Records the shapes of a layer with several inputs (the first input's shape, the output's).</summary>
+    protected void SetBuildShapes(Shape inputShape, Shape outputShape)
+    {
+        input_shape = inputShape;
+        output_shape = outputShape;
+    }
+
     /// <summary>Records the shapes of a layer that builds itself (models built from their graph).</summary>
     protected void SetBuildShapes(Shape inputShape)
     {

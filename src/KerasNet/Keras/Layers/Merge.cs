@@ -39,7 +39,7 @@ public abstract class Merge : Layer
         }
         built = true;
         var output = new Shape(dims);
-        SetBuildShapes(first);
+        SetBuildShapes(first, output);
         return [output];
     }
 

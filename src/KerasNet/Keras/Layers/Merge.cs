@@ -59,8 +59,6 @@ public abstract class Merge : Layer
         throw new ArgumentException($"Layer '{name}' ({ClassName}) should be called on a list of inputs, not on one tensor.");
 
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
-
-    internal static T FromConfig<T>(Saving.ConfigReader c, Func<string, T> make) => make(c.Name);
 }
 
 /// <summary>Element-wise sum of its inputs (residual connections).</summary>

@@ -88,9 +88,8 @@ public sealed class Functional : Model
         _nodeSet = new HashSet<Node>(order, ReferenceEqualityComparer.Instance);
         _reads = new Dictionary<KerasTensor, int>(ReferenceEqualityComparer.Instance);
         foreach (var n in order)
-            if (!inputSet.Contains(n.output_tensors[0]) || !n.is_input)
-                foreach (var i in n.input_tensors)
-                    _reads[i] = _reads.GetValueOrDefault(i) + 1;
+            foreach (var i in n.input_tensors)  // an Input's node reads nothing
+                _reads[i] = _reads.GetValueOrDefault(i) + 1;
 
         if (layerOrder is not null)
         {
@@ -292,17 +291,17 @@ public sealed class Functional : Model
     {
         string where = source ?? "config";
         var layersJson = config["layers"] as JsonArray ?? throw new FormatException($"{where}: functional config without 'layers'.");
-        var created = new Dictionary<string, Layer>();
-        var order = new List<Layer>();
+        var names = new HashSet<string>();
+        var order = new List<(string Name, Layer Layer)>();
         var nodesOf = new Dictionary<string, List<Node>>();
         var pending = new Dictionary<string, Queue<JsonNode?>>();
         foreach (var entry in layersJson)
         {
             var layer = LayerConfig.Deserialize(entry, source);
             var name = entry!["name"]?.GetValue<string>() ?? layer.name;
-            if (!created.TryAdd(name, layer))
+            if (!names.Add(name))
                 throw new FormatException($"{where}: two layers are named '{name}'.");
-            order.Add(layer);
+            order.Add((name, layer));
             nodesOf[name] = layer is InputLayer input ? [input.Output.node] : [];
             var inbound = entry["inbound_nodes"] as JsonArray ?? new JsonArray();
             pending[name] = new Queue<JsonNode?>(layer is InputLayer ? [] : inbound.Select(n => n?.DeepClone()));
@@ -323,9 +322,8 @@ public sealed class Functional : Model
         while (progress && pending.Values.Any(q => q.Count > 0))
         {
             progress = false;
-            foreach (var layer in order)
+            foreach (var (name, layer) in order)
             {
-                var name = created.First(kv => ReferenceEquals(kv.Value, layer)).Key;
                 var queue = pending[name];
                 while (queue.Count > 0)
                 {
@@ -349,7 +347,7 @@ public sealed class Functional : Model
             var list = node is JsonArray { Count: > 0 } a && a[0] is JsonValue ? new JsonArray(a.DeepClone()) : (JsonArray)node;
             return list.Select(h => Resolve(h) ?? throw new FormatException($"{where}: {key} refers to a node that does not exist: {Json.Short(h)}.")).ToList();
         }
-        var model = new Functional(Ends("input_layers"), Ends("output_layers"), config["name"]?.GetValue<string>(), order);
+        var model = new Functional(Ends("input_layers"), Ends("output_layers"), config["name"]?.GetValue<string>(), order.Select(o => o.Layer).ToList());
         if (config["trainable"] is { } t && !t.GetValue<bool>()) model.trainable = false;
         return model;
     }

@@ -142,8 +142,12 @@ internal static class KerasArchive
         }
         using (zip)
         {
-            string Text(string name) =>
-                new StreamReader((zip.GetEntry(name) ?? throw new InvalidDataException($"{path}: the archive has no '{name}'; not a Keras 3 .keras file.")).Open()).ReadToEnd();
+            string Text(string name)
+            {
+                var e = zip.GetEntry(name) ?? throw new InvalidDataException($"{path}: the archive has no '{name}'; not a Keras 3 .keras file.");
+                using var r = new StreamReader(e.Open());
+                return r.ReadToEnd();
+            }
             var entry = Json.Parse(Text("config.json"), path + " (config.json)") as JsonObject
                         ?? throw new InvalidDataException($"{path}: config.json is not a JSON object.");
             var model = ModelFiles.FromJson(entry, path);

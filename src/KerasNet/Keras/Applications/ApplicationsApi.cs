@@ -16,6 +16,19 @@ public sealed class ApplicationsApi
         Applications.MobileNet.Build(input_shape, alpha, depth_multiplier, dropout, include_top, weights, input_tensor, pooling,
             classes, classifier_activation);
 
+    /// <summary>ResNet18 with ImageNet weights from ML.NET's featurizer package (ONNX, imported); see <see cref="Applications.ResNet18"/>.</summary>
+    public Functional ResNet18(bool include_top = false, string? weights = "imagenet", KerasTensor? input_tensor = null,
+        Shape? input_shape = null, string? pooling = null) =>
+        Applications.ResNet18.Build(include_top, weights, input_tensor, input_shape, pooling);
+
+    /// <summary>keras.applications.resnet18: preprocess_input (RGB 0-255 → BGR minus the mean image, as ResNetPreprocess.onnx).</summary>
+    public ResNet18Module resnet18 { get; } = new();
+
+    public sealed class ResNet18Module
+    {
+        public Tensor preprocess_input(Tensor x) => Applications.ResNet18.PreprocessInput(x);
+    }
+
     /// <summary>keras.applications.vgg16: preprocess_input (caffe mode), decode_predictions.</summary>
     public Module vgg16 { get; } = new("caffe");
 

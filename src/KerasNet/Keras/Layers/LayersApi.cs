@@ -66,6 +66,11 @@ public sealed class LayersApi
 
     public Rescaling Rescaling(double scale, double offset = 0.0, string? name = null) => new(scale, offset, name);
 
+    public Permute Permute(int[] dims, string? name = null) => new(dims, name);
+
+    public Normalization Normalization(int[]? axis = null, float[]? mean = null, float[]? variance = null, bool invert = false,
+        string? name = null) => new(axis, mean, variance, invert, name);
+
     public Add Add(string? name = null) => new(name);
 
     public Multiply Multiply(string? name = null) => new(name);

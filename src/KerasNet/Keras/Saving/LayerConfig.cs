@@ -40,6 +40,8 @@ public static class LayerConfig
         ["Rescaling"] = Rescaling.FromConfig,
         ["Reshape"] = Reshape.FromConfig,
         ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
+        ["Permute"] = Permute.FromConfig,
+        ["Normalization"] = Normalization.FromConfig,
         ["Concatenate"] = Concatenate.FromConfig,
         ["Add"] = c => new Add(c.Name),
         ["Multiply"] = c => new Multiply(c.Name),

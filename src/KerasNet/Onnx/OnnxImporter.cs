@@ -193,6 +193,7 @@ public static class OnnxImporter
                 case "Tanh": Known(); Set(In(0) with { Tensor = Apply(new Activation("tanh", LayerName()), In(0)), NonNegative = false }); break;
                 case "Softmax": Softmax(); break;
                 case "Add" or "Sub" or "Mul" or "Div": Arithmetic(n.OpType); break;
+                case "Sum" or "Max" or "Min" or "Mean": Variadic(n.OpType); break;
                 case "Concat": Concat(); break;
                 case "Split": Split(); break;
                 case "MaxPool" or "AveragePool": Pool(n.OpType == "MaxPool"); break;
@@ -208,7 +209,7 @@ public static class OnnxImporter
                 case "Identity": Known(); Alias(); break;
                 case "Constant": Constant(); break;
                 default:
-                    throw Unsupported($"the op {n.OpType} is not supported (supported: Conv, BatchNormalization, Relu, LeakyRelu, Clip, Sigmoid, Tanh, Softmax, Add, Sub, Mul, Div, Concat, Split→Concat, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Flatten, Reshape, Gemm, MatMul, Transpose, Pad, Dropout, Identity, Constant).");
+                    throw Unsupported($"the op {n.OpType} is not supported (supported: Conv, BatchNormalization, Relu, LeakyRelu, Clip, Sigmoid, Tanh, Softmax, Add, Sub, Mul, Div, Sum, Max, Min, Mean, Concat, Split→Concat, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Flatten, Reshape, Gemm, MatMul, Transpose, Pad, Dropout, Identity, Constant).");
             }
         }
 
@@ -442,6 +443,24 @@ public static class OnnxImporter
             long[] statShape = axes.Select(a => (long)x.Tensor.shape[a]!.Value).ToArray();
             SetWeights(norm, [Tensor.FromArray(mean, statShape), Tensor.Ones(statShape), Tensor.Scalar(1)]);
             Set(x with { Tensor = yn, NonNegative = false });
+        }
+
+        /// <summary>Sum, Max, Min, Mean of tensors of one shape: Add, Maximum, Minimum, Average (one input: the tensor itself).</summary>
+        private void Variadic(string op)
+        {
+            Known();
+            var xs = Enumerable.Range(0, _node!.Input.Count).Select(In).ToList();
+            if (xs.Count == 1) { Set(xs[0]); return; }
+            if (xs.Any(v => v.ChannelsFirst != xs[0].ChannelsFirst || v.Tensor.shape.ToString() != xs[0].Tensor.shape.ToString()))
+                throw Unsupported($"operands of shapes {string.Join(", ", xs.Select(v => v.Tensor.shape))}: only equal shapes are supported (no broadcasting).");
+            Layer layer = op switch
+            {
+                "Sum" => new Add(LayerName()),
+                "Max" => new Maximum(LayerName()),
+                "Min" => new Minimum(LayerName()),
+                _ => new Average(LayerName()),
+            };
+            Set(xs[0] with { Tensor = layer.Apply(xs.Select(v => v.Tensor).ToList()), NonNegative = xs.All(v => v.NonNegative) });
         }
 
         /// <summary>

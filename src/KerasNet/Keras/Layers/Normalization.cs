@@ -90,6 +90,11 @@ public sealed class Normalization : Layer
 
     public override Shape ComputeOutputShape(Shape s) => s;
 
+    /// <summary>Mean and variance (weights after adapt, or the constructor's values), shaped like the kept axes.</summary>
+    internal (Tensor Mean, Tensor Variance) Statistics => built
+        ? (_meanVar?.Value ?? _meanConst!, _varianceVar?.Value ?? _varianceConst!)
+        : throw new InvalidOperationException($"Layer '{name}' is not built yet.");
+
     /// <summary>Computes mean and variance of <paramref name="data"/> over the axes not kept (batch included).</summary>
     public void adapt(Tensor data)
     {

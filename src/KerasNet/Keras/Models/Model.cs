@@ -296,6 +296,17 @@ public abstract class Model : Layer
     /// </summary>
     public void save(string filepath, bool include_optimizer = true) => Saving.ModelFiles.Save(this, filepath, include_optimizer);
 
+    /// <summary>
+    /// Keras 3's model.export for deployment: format "onnx" writes an ONNX model (opset 13; NHWC input named after
+    /// the input layer, dynamic batch; inference semantics) that ONNX Runtime and ML.NET run as is.
+    /// </summary>
+    public void export(string filepath, string format = "onnx")
+    {
+        if (format != "onnx")
+            throw new NotSupportedException($"model.export: format '{format}' is not available here; \"onnx\" is (TensorFlow SavedModel and TFLite need TensorFlow).");
+        Onnx.OnnxExporter.Export(this, filepath);
+    }
+
     /// <summary>The architecture as Keras's JSON ({"class_name", "config", "keras_version", "backend"}).</summary>
     public string to_json() => Saving.ModelFiles.ModelJson(this).ToJsonString();
 

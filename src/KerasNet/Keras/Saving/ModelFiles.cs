@@ -58,6 +58,8 @@ public static class ModelFiles
         using (var s = File.OpenRead(filepath)) n = s.Read(head);
         if (n >= 4 && head[0] == 'P' && head[1] == 'K') return KerasArchive.Load(filepath, compile);
         if (n >= 8 && head[0] == 0x89 && head[1] == 'H' && head[2] == 'D' && head[3] == 'F') return H5Model.Load(filepath, compile);
+        // ONNX has no magic bytes: by its extension; the importer refuses what is not ONNX
+        if (filepath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return Onnx.OnnxImporter.Import(filepath);
         throw new InvalidDataException(
             $"{filepath}: not a Keras model file (neither an HDF5 .h5 file nor a .keras zip archive; {new FileInfo(filepath).Length} bytes).");
     }

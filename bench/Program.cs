@@ -51,4 +51,19 @@ var suite = new Command("suite", "Five workloads × float32/mixed_bfloat16, C# v
 suite.SetAction(p => Suite.Run(p.GetValue(onlyOpt), p.GetValue(precisionOpt)!));
 root.Subcommands.Add(suite);
 
+var rnImages = new Option<string>("--images") { DefaultValueFactory = _ => "../shared/data/dogs-vs-cats/validation_data" };
+var rnCount = new Option<int>("--count") { DefaultValueFactory = _ => 16 };
+var rnCross = new Command("resnet18-crosscheck", "Imported ResNet18 (ML.NET's package) vs ONNX Runtime on the same files: preprocessing exact, features ≤ 1e-4")
+    { rnImages, rnCount };
+rnCross.SetAction(p => ResNet18CrossCheck.Run(p.GetValue(rnImages)!, p.GetValue(rnCount)));
+root.Subcommands.Add(rnCross);
+
+var peerData = new Option<string>("--data") { DefaultValueFactory = _ => "../shared/data/dogs-vs-cats" };
+var peerRun = new Option<string?>("--finetune-run") { Description = "a finished catsdogs-finetune --backbone resnet18 run folder, evaluated (catsdogs-evaluate)" };
+var peerEpochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
+var peer = new Command("mlnet-peer", "ML.NET's ResNet18 featurizer + LbfgsLogisticRegression vs our bottleneck (and fine-tune run): img/s, train time, val/test accuracy")
+    { peerData, peerRun, peerEpochs };
+peer.SetAction(p => MlNetPeer.Run(p.GetValue(peerData)!, p.GetValue(peerRun), p.GetValue(peerEpochs)));
+root.Subcommands.Add(peer);
+
 return root.Parse(args).Invoke();

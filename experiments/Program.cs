@@ -13,8 +13,8 @@ var threads = new Option<int?>("--threads") { Description = "Engine threads (def
 var verbose = new Option<int>("--verbose") { Description = "0 silent, 1 progress bar, 2 one line per epoch", DefaultValueFactory = _ => 1, Recursive = true };
 var precision = new Option<string>("--precision") { Description = "float32 or mixed_bfloat16 (bf16 compute, float32 variables)", DefaultValueFactory = _ => "float32", Recursive = true };
 precision.AcceptOnlyFromAmong("float32", "mixed_bfloat16");
-var backbone = new Option<string>("--backbone") { Description = "vgg16 or mobilenet (α 0.25) for the pretrained experiments", DefaultValueFactory = _ => "vgg16", Recursive = true };
-backbone.AcceptOnlyFromAmong("vgg16", "mobilenet");
+var backbone = new Option<string>("--backbone") { Description = "vgg16, mobilenet (α 0.25) or resnet18 (ImageNet, from ML.NET's NuGet package) for the pretrained experiments", DefaultValueFactory = _ => "vgg16", Recursive = true };
+backbone.AcceptOnlyFromAmong(Backbones.Names);
 
 var weights = new Option<string>("--weights") { Description = "Weights of the pretrained base: imagenet, a Keras .h5 file, or none (random, smoke runs only)", DefaultValueFactory = _ => "imagenet", Recursive = true };
 var replicas = new Option<int?>("--replicas") { Description = "Train under MirroredStrategy with N logical CPU replicas (fashion-mnist, oct-retina)", Recursive = true };
@@ -99,6 +99,25 @@ predict.SetAction(parse =>
     }
 });
 root.Subcommands.Add(predict);
+
+var exportModel = new Argument<string>("model") { Description = "a saved model (.keras, .h5) or a run folder (its model.keras)" };
+var exportTo = new Option<string>("--to") { Description = "the .onnx file to write", Required = true };
+var export = new Command("export", "Export a saved model or a run's model to ONNX (opset 13) for ONNX Runtime and ML.NET; labels and preprocessing go beside it")
+    { exportModel, exportTo };
+export.SetAction(parse =>
+{
+    try
+    {
+        Console.WriteLine(ModelExport.Run(parse.GetValue(exportModel)!, parse.GetValue(exportTo)!));
+        return 0;
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException or NotSupportedException or InvalidOperationException)
+    {
+        Console.Error.WriteLine($"error: export: {e.Message}");
+        return 1;
+    }
+});
+root.Subcommands.Add(export);
 
 foreach (var experiment in Catalog.All)
 {

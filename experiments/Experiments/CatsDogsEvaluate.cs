@@ -29,8 +29,17 @@ public sealed class CatsDogsEvaluate : Experiment
             throw new ArgumentException("No trained cats-vs-dogs runs to evaluate: no folder under runs/ has config.json and best_weights.h5. Train one first, or name run folders.");
         var plan = runs.Select(r => (Folder: r, Config: ReadRun(r))).ToList();  // every folder checked before minutes of work
         var testDir = Path.Combine(CatsDogsData.Root(o), "test_data");
-        var (xTest, yTest, _) = CatsDogsData.Load(testDir, context.Out);
-        var truth = yTest.ToArray<float>().Select(v => (int)v).ToList();
+        // the test images at each size a model takes (150; ResNet18 224), loaded once per size
+        var bySize = new Dictionary<int, (Tensor X, Tensor Y)>();
+        (Tensor X, Tensor Y) Test(int size)
+        {
+            if (!bySize.TryGetValue(size, out var t))
+            {
+                var (x, y, _) = CatsDogsData.Load(testDir, context.Out, size: size);
+                bySize[size] = t = (x, y);
+            }
+            return t;
+        }
 
         var result = new ExperimentResult();
         var summary = new JsonArray();
@@ -47,21 +56,44 @@ public sealed class CatsDogsEvaluate : Experiment
                 // the run's saved model when it has one (model.keras: architecture and best weights), else rebuilt as its experiment builds it
                 var saved = Path.Combine(folder, "model.keras");
                 Tensor probabilities;
+                Tensor xTest;
+                List<int> truth;
                 if (File.Exists(saved))
                 {
                     context.Out.WriteLine($"model: {saved}");
                     using var model = keras.models.load_model(saved, compile: false);
+                    var (x, y) = Test(model.input_shape?[1] ?? CatsDogsModels.ImageSize);
+                    (xTest, truth) = (x, y.ToArray<float>().Select(v => (int)v).ToList());
                     probabilities = model.predict(xTest, batch_size: 32, verbose: o.Verbose == 0 ? 0 : 1);
                 }
                 else
                 {
                     var model = config.Owner.BuildForEvaluation(runContext);
                     model.load_weights(Path.Combine(folder, "best_weights.h5"));
+                    var (x, y) = Test(config.Owner.ImageSize(runContext));
+                    (xTest, truth) = (x, y.ToArray<float>().Select(v => (int)v).ToList());
                     probabilities = config.Owner.PredictImages(runContext, model, xTest);
                 }
                 using var _ = probabilities;
                 var predicted = probabilities.ToArray<float>().Select(p => p > 0.5f ? 1 : 0).ToList();
                 var report = new ClassificationReport(truth, predicted, ClassNames);
+                // the deployed form, when the run was exported (export <run> --to <run>/model.onnx): ONNX Runtime on the same images
+                var onnxFile = Path.Combine(folder, "model.onnx");
+                JsonObject? onnxEntry = null;
+                if (File.Exists(onnxFile))
+                {
+                    using var session = new OnnxRuntimeModel(onnxFile);
+                    using var deployed = session.Predict(xTest);
+                    var p = deployed.ToArray<float>();
+                    var q = probabilities.ToArray<float>();
+                    var onnxPredicted = p.Select(v => v > 0.5f ? 1 : 0).ToList();
+                    double onnxAccuracy = onnxPredicted.Zip(truth).Count(t => t.First == t.Second) / (double)truth.Count;
+                    int agree = onnxPredicted.Zip(predicted).Count(t => t.First == t.Second);
+                    double maxDiff = p.Zip(q).Max(t => Math.Abs((double)t.First - t.Second));
+                    context.Out.WriteLine($"ONNX Runtime ({onnxFile}): test accuracy {onnxAccuracy:F4}, same class as KerasNet on {agree}/{truth.Count} images, max |p_onnx - p| = {maxDiff:E2}");
+                    result.Metrics[label + ".onnx_test_accuracy"] = onnxAccuracy;
+                    onnxEntry = new JsonObject { ["file"] = onnxFile, ["accuracy"] = onnxAccuracy, ["agreement"] = agree, ["max_abs_probability_difference"] = maxDiff };
+                }
 
                 context.Out.WriteLine(report.Text());
                 context.Out.WriteLine("confusion matrix (rows true, columns predicted):");
@@ -83,6 +115,7 @@ public sealed class CatsDogsEvaluate : Experiment
                     ["confusion_matrix"] = new JsonArray(Enumerable.Range(0, ClassNames.Length)
                         .Select(i => (JsonNode)new JsonArray(Enumerable.Range(0, ClassNames.Length).Select(j => (JsonNode)report.Matrix[i, j]).ToArray())).ToArray()),
                 };
+                if (onnxEntry is not null) entry["onnx_runtime"] = onnxEntry;
                 foreach (var c in report.PerClass)
                     entry[c.Name] = new JsonObject { ["precision"] = c.Precision, ["recall"] = c.Recall, ["f1"] = c.F1, ["support"] = c.Support };
                 summary.Add(entry);
@@ -93,6 +126,7 @@ public sealed class CatsDogsEvaluate : Experiment
         finally
         {
             keras.mixed_precision.set_global_policy(policy);
+            foreach (var (x, y) in bySize.Values) { x.Dispose(); y.Dispose(); }
         }
         context.Config["test_data"] = Path.GetFullPath(testDir);
         context.Config["runs"] = runs;

@@ -8,7 +8,7 @@ namespace KerasNet.Experiments.Experiments;
 
 /// <summary>
 /// What the cats-vs-dogs training experiments share: the data (training_data, validation_data at
-/// 150×150, scaled), the run folder's best weights (ModelCheckpoint on val_accuracy), the CSV log and a
+/// 150×150 or the backbone's size, scaled), the run folder's best weights (ModelCheckpoint on val_accuracy), the CSV log and a
 /// backup that lets a killed run resume, and the reported metrics.
 /// </summary>
 public abstract class CatsDogsExperiment : Experiment
@@ -47,8 +47,11 @@ public abstract class CatsDogsExperiment : Experiment
         ImageModel(model).save(Path.Combine(context.RunDirectory, "model.keras"));
         RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, "labels.txt"), string.Join('\n', CatsDogsEvaluate.ClassNames) + "\n");
         RunRecords.WriteAtomically(Path.Combine(context.RunDirectory, "preprocessing.json"),
-            "{\"rescale\": " + (1.0 / 255).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ", \"target_size\": [150, 150]}\n");
+            "{\"rescale\": " + (1.0 / 255).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + $", \"target_size\": [{ImageSize(context)}, {ImageSize(context)}]}}\n");
     }
+
+    /// <summary>The square image size the model takes: the article's 150, or what the backbone needs (ResNet18: 224).</summary>
+    internal int ImageSize(ExperimentContext context) => UsesBackbone ? Backbones.ImageSize(context.Options.Backbone) : CatsDogsModels.ImageSize;
 
     /// <summary>Whether training images go through the article's augmentation (§2.3 on) instead of plain arrays (§2.1-2.2).</summary>
     protected virtual bool Augmented => false;
@@ -94,8 +97,9 @@ public abstract class CatsDogsExperiment : Experiment
         var o = context.Options;
         var root = CatsDogsData.Root(o);
         var model = BuildModel(context);  // first: missing pretrained weights should fail before minutes of loading
-        var (xTrain, yTrain, _) = CatsDogsData.Load(Path.Combine(root, "training_data"), context.Out);
-        var (xVal, yVal, _) = CatsDogsData.Load(Path.Combine(root, "validation_data"), context.Out);
+        int size = ImageSize(context);
+        var (xTrain, yTrain, _) = CatsDogsData.Load(Path.Combine(root, "training_data"), context.Out, size: size);
+        var (xVal, yVal, _) = CatsDogsData.Load(Path.Combine(root, "validation_data"), context.Out, size: size);
         model.summary(print_fn: context.Out.WriteLine);
         int epochs = o.Epochs ?? Epochs;
         var best = Path.Combine(context.RunDirectory, "best_weights.h5");

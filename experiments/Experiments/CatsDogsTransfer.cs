@@ -112,7 +112,7 @@ public sealed class CatsDogsVggAugment : CatsDogsExperiment
     protected override bool Augmented => true;
 }
 
-/// <summary>§3.3: as §3.2 with the base trainable from block4_conv1 on (MobileNet: its last stride-2 block), RMSprop(1e-5).</summary>
+/// <summary>§3.3: as §3.2 with the base trainable from block4_conv1 on (MobileNet: its last stride-2 block; ResNet18: its last stage, conv5), RMSprop(1e-5).</summary>
 public sealed class CatsDogsFinetune : CatsDogsExperiment
 {
     private const double LearningRate = 1e-5;
@@ -126,7 +126,7 @@ public sealed class CatsDogsFinetune : CatsDogsExperiment
     protected override Model BuildModel(ExperimentContext context)
     {
         var convBase = Backbones.Build(context.Options.Backbone, context.Options.Weights);
-        CatsDogsModels.TrainableFrom(convBase, Backbones.FirstFineTuned(context.Options.Backbone));
+        CatsDogsModels.TrainableFrom(convBase, Backbones.FirstFineTuned(context.Options.Backbone, convBase));
         return Compiled(CatsDogsModels.OnBase(convBase), LearningRate);
     }
 

@@ -64,7 +64,8 @@ public sealed class OctRetinaExperiment : Experiment
         {
             "vgg16" => keras.applications.VGG16(input_shape: (ImageSize, ImageSize, 3), include_top: false, weights: weights),
             "mobilenet" => keras.applications.MobileNet(input_shape: (ImageSize, ImageSize, 3), alpha: 0.25, include_top: false, weights: weights),
-            _ => throw new ArgumentException($"Unknown backbone '{backbone}' (vgg16 or mobilenet)."),
+            "resnet18" => Backbones.Build("resnet18", weights),
+            _ => throw new ArgumentException($"Unknown backbone '{backbone}' ({string.Join(", ", Backbones.Names)})."),
         };
         var output = keras.layers.Flatten().Apply(convBase.outputs);
         var prediction = keras.layers.Dense(Labels.Length, activation: "softmax").Apply(output);

@@ -9,10 +9,10 @@ using static KerasNet.KerasApi;
 namespace KerasNet.Harness;
 
 /// <summary>
-/// The <c>predict</c> command: classifies image files and folders with any saved model (.keras / .h5) or run
-/// folder (its model.keras). Class names come from the run's labels.txt, a "&lt;model&gt;.labels.txt" or labels.txt
+/// The <c>predict</c> command: classifies image files and folders with any saved model (.keras / .h5), an
+/// exported .onnx (run in ONNX Runtime) or run folder (its model.keras). Class names come from the run's labels.txt, a "&lt;model&gt;.labels.txt" or labels.txt
 /// beside the model, or are the class indices. Images are read at the model's input size and scaled by the
-/// preprocessing.json beside the model ({"rescale": 0.00392156862745098}), 1/255 when there is none. A model with one
+/// "&lt;model&gt;.preprocessing.json" or preprocessing.json beside the model ({"rescale": 0.00392156862745098}), 1/255 when there is none. A model with one
 /// sigmoid output is a binary classifier: p(class 1) = output, p(class 0) = 1 - output.
 /// </summary>
 public sealed class Predictor
@@ -26,7 +26,7 @@ public sealed class Predictor
         ModelPath = ResolveModel(modelOrRun);
         var dir = Path.GetDirectoryName(Path.GetFullPath(ModelPath))!;
         Labels = ReadLabels(ModelPath, dir);
-        Rescale = ReadRescale(dir);
+        Rescale = ReadRescale(ModelPath, dir);
     }
 
     public string ModelPath { get; }
@@ -56,9 +56,10 @@ public sealed class Predictor
         return null;
     }
 
-    private static double ReadRescale(string dir)
+    private static double ReadRescale(string model, string dir)
     {
-        var path = Path.Combine(dir, "preprocessing.json");
+        var path = Path.ChangeExtension(model, ".preprocessing.json");
+        if (!File.Exists(path)) path = Path.Combine(dir, "preprocessing.json");
         if (!File.Exists(path)) return 1.0 / 255;
         var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
                    ?? throw new InvalidDataException($"{path}: not a JSON object.");
@@ -86,12 +87,15 @@ public sealed class Predictor
     public List<Prediction> Run(IReadOnlyList<string> files, int top, TextWriter log, int batchSize = 32)
     {
         if (top < 1) throw new ArgumentException($"--top must be ≥ 1, got {top}.");
-        using var model = keras.models.load_model(ModelPath, compile: false);
-        var shape = model.input_shape ?? throw new InvalidDataException($"{ModelPath}: the model has no input shape.");
+        // an .onnx file runs in ONNX Runtime, as deployed; Keras files in KerasNet
+        bool onnx = ModelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+        using var model = onnx ? null : keras.models.load_model(ModelPath, compile: false);
+        using var session = onnx ? new OnnxRuntimeModel(ModelPath) : null;
+        var shape = (onnx ? session!.InputShape : model!.input_shape) ?? throw new InvalidDataException($"{ModelPath}: the model has no input shape.");
         if (shape.Rank != 4 || shape[3] is not (1 or 3))
             throw new InvalidDataException($"{ModelPath}: the model takes {shape}, not images (None, height, width, 1 or 3).");
         int h = shape[1] ?? 224, w = shape[2] ?? 224, c = shape[3]!.Value;
-        log.WriteLine($"{ModelPath}: {model.name}, input {shape}, {(Labels is null ? "class indices" : string.Join(", ", Labels))}; {files.Count} image(s)");
+        log.WriteLine($"{ModelPath}: {(onnx ? "ONNX Runtime" : model!.name)}, input {shape}, {(Labels is null ? "class indices" : string.Join(", ", Labels))}; {files.Count} image(s)");
         var results = new List<Prediction>();
         for (int start = 0; start < files.Count; start += batchSize)
         {
@@ -103,7 +107,7 @@ public sealed class Predictor
                     keras.utils.load_img(batch[i], color_mode: c == 1 ? "grayscale" : "rgb", target_size: (h, w))));
             var x = Tensor.Concat(images.Select(img => img.Reshape(1, h, w, c)).ToList()).AsType(DType.Float32) * Rescale;
             foreach (var img in images) img.Dispose();
-            var y = model.predict(x, batch_size: batchSize).ToArray<float>();
+            var y = (onnx ? session!.Predict(x, batchSize) : model!.predict(x, batch_size: batchSize)).ToArray<float>();
             int k = y.Length / batch.Count;
             for (int i = 0; i < batch.Count; i++)
             {

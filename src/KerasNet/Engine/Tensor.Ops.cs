@@ -152,7 +152,8 @@ public sealed partial class Tensor
     internal void MaximumInPlace(Tensor other) =>
         Check(NativeMethods.knt_inplace((int)InplaceOp.Maximum, Handle, other.Handle, 1), "maximum_", this, other);
 
-    internal void CopyFrom(Tensor source) =>
+    /// <summary>Copies <paramref name="source"/> (broadcast to this shape, cast to this dtype) into this tensor's memory, in place (torch's copy_): e.g. filling rows of one preallocated batch from several threads.</summary>
+    public void CopyFrom(Tensor source) =>
         Check(NativeMethods.knt_inplace((int)InplaceOp.Copy, Handle, source.Handle, 1), "copy_", this, source);
 
     internal void MulInPlace(double s) => Check(NativeMethods.knt_inplace_scalar((int)InplaceOp.Mul, Handle, s), "mul_", this);

@@ -168,6 +168,10 @@ public sealed partial class Tensor : IDisposable
     public static Tensor FromArray<T>(T[] data, params long[] shape) where T : unmanaged =>
         FromArray((ReadOnlySpan<T>)data, shape);
 
+    /// <summary>As <see cref="FromArray{T}(T[], long[])"/>, but an empty shape means a scalar (a file's rank-0 dataset), not a vector.</summary>
+    internal static Tensor FromArrayExact<T>(T[] data, long[] shape) where T : unmanaged =>
+        shape.Length == 0 ? FromArray(data, 1).Reshape() : FromArray(data, shape);
+
     /// <summary>A 0-d tensor.</summary>
     /// <summary>A 0-d tensor (shape []).</summary>
     public static unsafe Tensor Scalar(double value, DType dtype = DType.Float32) =>

@@ -88,6 +88,29 @@ public class CatsDogsEvaluateTests
             Assert.StartsWith("file,rank,label,probability\n", Predictor.Csv(results));
             Assert.Equal(10, JsonDocument.Parse(Predictor.Json(results)).RootElement.GetArrayLength());
 
+            // exported for deployment (the export command): ONNX Runtime classifies as the trained model does
+            var onnx = Path.Combine(run, "model.onnx");
+            Assert.Contains("model.onnx", ModelExport.Run(run, onnx));
+            Assert.True(File.Exists(Path.Combine(run, "model.labels.txt")));
+            var deployed = new Predictor(onnx);
+            Assert.Equal(["cat", "dog"], deployed.Labels);
+            var viaOnnx = deployed.Run(Predictor.Images([Path.Combine(data, "test_data")]), top: 2, TextWriter.Null).ToDictionary(r => Path.GetFileName(r.File));
+            foreach (var r in results)
+            {
+                var o = viaOnnx[Path.GetFileName(r.File)];
+                Assert.Equal(r.Top[0].Label, o.Top[0].Label);
+                Assert.Equal(r.Top[0].Probability, o.Top[0].Probability, 5);
+            }
+            // and catsdogs-evaluate reports the deployed model's accuracy beside the trained one's
+            Assert.Equal(0, Runner.Run(new CatsDogsEvaluate(), new ExperimentOptions { DataDir = data, Output = evalRun + "-onnx", Verbose = 0, Runs = [run] }, quiet));
+            using (var withOnnx = JsonDocument.Parse(File.ReadAllText(Path.Combine(evalRun + "-onnx", "evaluation.json"))))
+            {
+                var ort = withOnnx.RootElement[0].GetProperty("onnx_runtime");
+                Assert.Equal(accuracy, ort.GetProperty("accuracy").GetDouble(), 12);
+                Assert.Equal(10, ort.GetProperty("agreement").GetInt32());
+                Assert.True(ort.GetProperty("max_abs_probability_difference").GetDouble() < 1e-5);
+            }
+
             // no test split: the message names the folder and how to make it
             Directory.Delete(Path.Combine(data, "test_data"), recursive: true);
             var missing = Assert.Throws<DirectoryNotFoundException>(() => Runner.Run(new CatsDogsEvaluate(),

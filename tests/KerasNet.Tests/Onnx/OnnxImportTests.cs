@@ -179,6 +179,10 @@ public class OnnxImportTests(ITestOutputHelper output)
         using var x = Fixtures.RandomTensor([2, 4]);
         var e = Assert.ThrowsAny<Exception>(() => model.predict(x, verbose: 0));
         Assert.Contains("2 inputs", e.Message);
+        // the deployed-model runner (predict, catsdogs-evaluate) feeds one image tensor
+        var e3 = Assert.Throws<InvalidDataException>(() => new KerasNet.Harness.OnnxRuntimeModel(path));
+        Assert.Contains("2 inputs (left, right)", e3.Message);
+        Assert.Contains(path, e3.Message);
         // where one model input is expected, as in keras.applications.ResNet18's backbone use
         var e2 = Assert.Throws<ArgumentException>(() => KerasNet.Onnx.OnnxImporter.ImportGraph(path, [keras.Input(4)]));
         Assert.Contains("2 inputs", e2.Message);

@@ -93,8 +93,8 @@ public static class ResNet18
         return model;
     }
 
-    /// <summary>The convolutional part of the ONNX file (all but its final 7×7 average pool) applied to <paramref name="x"/>.</summary>
-    internal static KerasTensor Apply(KerasTensor x)
+    /// <summary>The convolutional part of the ONNX file (all but its final 7×7 average pool) applied to <paramref name="x"/> (preprocessed images), as layers of the caller's model.</summary>
+    public static KerasTensor Apply(KerasTensor x)
     {
         var path = FilePath(ModelFile);
         var names = KerasNames(path);
@@ -200,7 +200,7 @@ public static class ResNet18
     /// then ResNetPreprocess.onnx imported (the RGB→BGR reorder as a fixed 1×1 convolution "bgr", the mean image
     /// as a Normalization "mean_image").
     /// </summary>
-    internal static KerasTensor ApplyPreprocessing(KerasTensor x)
+    public static KerasTensor ApplyPreprocessing(KerasTensor x)
     {
         x = new Rescaling(255, name: "rescaling").Apply(x);
         var names = new Dictionary<string, string> { ["BGRInput"] = "bgr", ["PreprocessedInput"] = "mean_image" };

@@ -120,7 +120,7 @@ public static class H5Weights
         {
             using var scope = new TensorScope();
             var data = f.ReadFloats($"{root}/{savedName}/{weightNames[i]}", targets[i].NumElements);
-            targets[i].assign(Tensor.FromArray(data, shapes[i]));
+            targets[i].assign(Tensor.FromArrayExact(data, shapes[i]));
         }
     }
 }

@@ -124,7 +124,7 @@ internal static class KerasArchive
                         $"{path}: shape mismatch in layer '{layer.name}' for weight '{vars[i].path}': the layer expects {Tensor.FormatShape(vars[i].shape)}, " +
                         $"the file has {Tensor.FormatShape(shape)} ('{g}/vars/{i}').");
                 using var scope = new TensorScope();
-                vars[i].assign(Tensor.FromArray(f.ReadFloats($"{g}/vars/{i}", vars[i].NumElements), shape));
+                vars[i].assign(Tensor.FromArrayExact(f.ReadFloats($"{g}/vars/{i}", vars[i].NumElements), shape));
             }
         }
     }

@@ -36,6 +36,7 @@ list.SetAction(_ =>
     var table = new Table().AddColumns("experiment", "description", "article");
     foreach (var e in Catalog.All) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description), Markup.Escape(e.ArticleResult));
     AnsiConsole.Write(table);
+    AnsiConsole.WriteLine("--backbone for catsdogs-bottleneck, -vgg-augment, -finetune and oct-retina: " + string.Join("; ", Backbones.Descriptions));
     return 0;
 });
 root.Subcommands.Add(list);

@@ -16,6 +16,14 @@ public static class Backbones
 {
     public static readonly string[] Names = ["vgg16", "mobilenet", "resnet18"];
 
+    /// <summary>One line each, for <c>list</c>.</summary>
+    public static readonly string[] Descriptions =
+    [
+        "vgg16 (default; ImageNet weights from Keras's URL, 150×150, fine-tuned from block4_conv1)",
+        "mobilenet (α 0.25, Keras's ImageNet weights, 150×150, fine-tuned from its last stride-2 block)",
+        "resnet18 (ImageNet, ML.NET's NuGet package imported from ONNX, 224×224 with its preprocessing, fine-tuned from conv5)",
+    ];
+
     public static Functional Build(string backbone, string? weights = "imagenet") => backbone switch
     {
         "vgg16" => keras.applications.VGG16(include_top: false, weights: weights, input_shape: (150, 150, 3)),

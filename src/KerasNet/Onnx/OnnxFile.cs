@@ -77,48 +77,25 @@ internal static class OnnxFile
         _ => t.Dims.Aggregate(1L, (a, d) => a * d),  // other types are refused where they are used
     };
 
-    /// <summary>A tensor's values as float32 (float or double data).</summary>
-    public static float[] Floats(P.TensorProto t, string where)
+    /// <summary>A tensor's values as float32 (float or double data; integers converted).</summary>
+    public static float[] Floats(P.TensorProto t, string where) => (P.TensorProto.Types.DataType)t.DataType switch
     {
-        switch ((P.TensorProto.Types.DataType)t.DataType)
-        {
-            case P.TensorProto.Types.DataType.Float:
-                if (t.RawData.Length == 0) return t.FloatData.ToArray();
-                var f = new float[t.RawData.Length / 4];
-                Buffer.BlockCopy(t.RawData.ToByteArray(), 0, f, 0, f.Length * 4);
-                return f;
-            case P.TensorProto.Types.DataType.Double:
-                if (t.RawData.Length == 0) return t.DoubleData.Select(d => (float)d).ToArray();
-                var d8 = new double[t.RawData.Length / 8];
-                Buffer.BlockCopy(t.RawData.ToByteArray(), 0, d8, 0, d8.Length * 8);
-                return d8.Select(d => (float)d).ToArray();
-            case P.TensorProto.Types.DataType.Int64:
-            case P.TensorProto.Types.DataType.Int32:
-                return Longs(t, where).Select(v => (float)v).ToArray();
-            default:
-                throw new NotSupportedException($"{where}: tensor '{t.Name}' has data type {(P.TensorProto.Types.DataType)t.DataType}; float32, float64 and integers are read.");
-        }
-    }
+        P.TensorProto.Types.DataType.Float => t.RawData.Length > 0 ? Raw<float>(t.RawData) : t.FloatData.ToArray(),
+        P.TensorProto.Types.DataType.Double => (t.RawData.Length > 0 ? Raw<double>(t.RawData) : t.DoubleData.ToArray()).Select(d => (float)d).ToArray(),
+        P.TensorProto.Types.DataType.Int64 or P.TensorProto.Types.DataType.Int32 => Longs(t, where).Select(v => (float)v).ToArray(),
+        var other => throw new NotSupportedException($"{where}: tensor '{t.Name}' has data type {other}; float32, float64 and integers are read."),
+    };
 
     /// <summary>A tensor's values as int64 (int64 or int32 data).</summary>
-    public static long[] Longs(P.TensorProto t, string where)
+    public static long[] Longs(P.TensorProto t, string where) => (P.TensorProto.Types.DataType)t.DataType switch
     {
-        switch ((P.TensorProto.Types.DataType)t.DataType)
-        {
-            case P.TensorProto.Types.DataType.Int64:
-                if (t.RawData.Length == 0) return t.Int64Data.ToArray();
-                var l = new long[t.RawData.Length / 8];
-                Buffer.BlockCopy(t.RawData.ToByteArray(), 0, l, 0, l.Length * 8);
-                return l;
-            case P.TensorProto.Types.DataType.Int32:
-                if (t.RawData.Length == 0) return t.Int32Data.Select(v => (long)v).ToArray();
-                var i = new int[t.RawData.Length / 4];
-                Buffer.BlockCopy(t.RawData.ToByteArray(), 0, i, 0, i.Length * 4);
-                return i.Select(v => (long)v).ToArray();
-            default:
-                throw new NotSupportedException($"{where}: tensor '{t.Name}' should hold integers, has {(P.TensorProto.Types.DataType)t.DataType}.");
-        }
-    }
+        P.TensorProto.Types.DataType.Int64 => t.RawData.Length > 0 ? Raw<long>(t.RawData) : t.Int64Data.ToArray(),
+        P.TensorProto.Types.DataType.Int32 => (t.RawData.Length > 0 ? Raw<int>(t.RawData) : t.Int32Data.ToArray()).Select(v => (long)v).ToArray(),
+        var other => throw new NotSupportedException($"{where}: tensor '{t.Name}' should hold integers, has {other}."),
+    };
+
+    /// <summary>raw_data: little-endian values, as ONNX stores them (and as x86 and ARM read them).</summary>
+    private static T[] Raw<T>(ByteString raw) where T : unmanaged => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(raw.Span).ToArray();
 
     /// <summary>A float32 initializer with raw little-endian data.</summary>
     public static P.TensorProto FloatTensor(string name, long[] dims, float[] values)

@@ -30,7 +30,12 @@ public static class OnnxImporter
     /// <param name="stopBefore">an op type: translation stops at its first node, whose input is then the one output</param>
     internal static (List<KerasTensor> Inputs, List<KerasTensor> Outputs) ImportGraph(string path, IReadOnlyList<KerasTensor>? inputs,
         Func<string, string, string?>? layerName = null, string? stopBefore = null) =>
-        new Translator(OnnxFile.Load(path), path, layerName).Run(inputs, stopBefore);
+        ImportGraph(OnnxFile.Load(path), path, inputs, layerName, stopBefore);
+
+    /// <summary>As above, for a model already read from <paramref name="path"/>.</summary>
+    internal static (List<KerasTensor> Inputs, List<KerasTensor> Outputs) ImportGraph(P.ModelProto model, string path, IReadOnlyList<KerasTensor>? inputs,
+        Func<string, string, string?>? layerName = null, string? stopBefore = null) =>
+        new Translator(model, path, layerName).Run(inputs, stopBefore);
 
     internal static string Sanitize(string s)
     {

@@ -97,8 +97,9 @@ public static class ResNet18
     public static KerasTensor Apply(KerasTensor x)
     {
         var path = FilePath(ModelFile);
-        var names = KerasNames(path);
-        var (_, outputs) = OnnxImporter.ImportGraph(path, [x], (node, role) => names.TryGetValue((node, role), out var n) ? n : null, stopBefore: "AveragePool");
+        var file = OnnxFile.Load(path);
+        var names = KerasNames(file.Graph);
+        var (_, outputs) = OnnxImporter.ImportGraph(file, path, [x], (node, role) => names.TryGetValue((node, role), out var n) ? n : null, stopBefore: "AveragePool");
         return outputs[0];
     }
 
@@ -107,9 +108,8 @@ public static class ResNet18
     /// basic blocks, each conv, bn, relu, conv, bn, add, relu; a block whose input also goes through a 1×1
     /// projection (conv, bn: "_0_") starts a stage.
     /// </summary>
-    private static Dictionary<(string, string), string> KerasNames(string path)
+    private static Dictionary<(string, string), string> KerasNames(global::Onnx.GraphProto graph)
     {
-        var graph = OnnxFile.Load(path).Graph;
         var names = new Dictionary<(string, string), string>();
         var convId = new Dictionary<string, string>();  // conv output → its id in the block, for the bn after it
         var blockInput = "";

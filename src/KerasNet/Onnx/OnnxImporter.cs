@@ -255,14 +255,8 @@ public static class OnnxImporter
             return ((int)p[0], (int)p[1], (int)p[2], (int)p[3]);
         }
 
-        /// <summary>TensorFlow's 'same' padding of one axis: (before, after), the odd pixel after.</summary>
-        private static (int, int) SamePads(long size, long k, long s, long d)
-        {
-            long eff = (k - 1) * d + 1;
-            long outSize = (size + s - 1) / s;
-            long total = Math.Max((outSize - 1) * s + eff - size, 0);
-            return ((int)(total / 2), (int)(total - total / 2));
-        }
+        /// <summary>TensorFlow's 'same' padding of one axis: (before, after), the odd pixel after (as our conv layers compute it).</summary>
+        private static (int, int) SamePads(long size, long k, long s, long d) => ConvUtils.Padding((int)size, (int)k, (int)s, "same", (int)d);
 
         /// <summary>'valid', 'same' (when the pads are exactly TensorFlow's), or a ZeroPadding2D in front and 'valid'.</summary>
         private (Value X, string Padding) PadFor(Value x, long[] kernel, long[] strides, long[] dilations, bool zeroPaddingExact)
@@ -713,27 +707,10 @@ public static class OnnxImporter
         }
     }
 
-    /// <summary>Reorders a row-major array of shape <paramref name="dims"/> by <paramref name="perm"/> (numpy's transpose).</summary>
+    /// <summary>Reorders a row-major array of shape <paramref name="dims"/> by <paramref name="perm"/> (numpy's transpose), through the engine.</summary>
     internal static float[] Permute(float[] data, long[] dims, int[] perm)
     {
-        int r = dims.Length;
-        var outDims = perm.Select(p => dims[p]).ToArray();
-        var inStrides = new long[r];
-        long s = 1;
-        for (int i = r - 1; i >= 0; i--) { inStrides[i] = s; s *= dims[i]; }
-        var result = new float[data.Length];
-        var idx = new long[r];
-        for (long o = 0; o < result.Length; o++)
-        {
-            long src = 0;
-            for (int i = 0; i < r; i++) src += idx[i] * inStrides[perm[i]];
-            result[o] = data[src];
-            for (int i = r - 1; i >= 0; i--)
-            {
-                if (++idx[i] < outDims[i]) break;
-                idx[i] = 0;
-            }
-        }
-        return result;
+        using var scope = new TensorScope();
+        return Tensor.FromArrayExact(data, dims).Permute(perm.Select(p => (long)p).ToArray()).Contiguous().ToArray<float>();
     }
 }

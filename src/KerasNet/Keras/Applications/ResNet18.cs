@@ -187,12 +187,16 @@ public static class ResNet18
     }
 
     /// <summary>The package's mean image as (1, 224, 224, 3), BGR (ResNetPreprocess.onnx's MeanImage, transposed from NCHW).</summary>
-    public static Tensor MeanImage()
+    public static Tensor MeanImage() => Tensor.FromArray(MeanImageData.Value, 1, Size, Size, 3);
+
+    /// <summary>Read once per process: preprocess_input runs per batch.</summary>
+    private static readonly Lazy<float[]> MeanImageData = new(LoadMeanImage, LazyThreadSafetyMode.PublicationOnly);  // a missing file is not cached
+
+    private static float[] LoadMeanImage()
     {
         var path = FilePath(PreprocessFile);
         var t = OnnxFile.Load(path).Graph.Initializer.Single(i => i.Name == "MeanImage");
-        var data = OnnxFile.Floats(t, path);
-        return Tensor.FromArray(OnnxImporter.Permute(data, t.Dims.ToArray(), [0, 2, 3, 1]), 1, Size, Size, 3);
+        return OnnxImporter.Permute(OnnxFile.Floats(t, path), t.Dims.ToArray(), [0, 2, 3, 1]);
     }
 
     /// <summary>

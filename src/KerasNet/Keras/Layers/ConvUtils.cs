@@ -47,4 +47,14 @@ public static class ConvUtils
         int total = Math.Max((output - 1) * stride + (kernel - 1) * dilation + 1 - input, 0);
         return (total / 2, total - total / 2);
     }
+
+    /// <summary>The window keys of a convolution's Keras config, in Keras's order: kernel_size, strides, padding, data_format, dilation_rate.</summary>
+    internal static void WriteWindow(System.Text.Json.Nodes.JsonObject c, IntPair kernel_size, IntPair strides, string padding, IntPair dilation_rate)
+    {
+        c["kernel_size"] = Saving.Json.Pair(kernel_size.H, kernel_size.W);
+        c["strides"] = Saving.Json.Pair(strides.H, strides.W);
+        c["padding"] = padding;
+        c["data_format"] = "channels_last";
+        c["dilation_rate"] = Saving.Json.Pair(dilation_rate.H, dilation_rate.W);
+    }
 }

@@ -81,11 +81,7 @@ public sealed class DepthwiseConv2D : Layer
     public override JsonObject get_config()
     {
         var c = base.get_config();
-        c["kernel_size"] = Json.Pair(kernel_size.H, kernel_size.W);
-        c["strides"] = Json.Pair(strides.H, strides.W);
-        c["padding"] = padding;
-        c["data_format"] = "channels_last";
-        c["dilation_rate"] = Json.Pair(dilation_rate.H, dilation_rate.W);
+        ConvUtils.WriteWindow(c, kernel_size, strides, padding, dilation_rate);
         c["activation"] = activation ?? "linear";
         c["use_bias"] = use_bias;
         c["bias_initializer"] = LayerConfig.Serialize(bias_initializer);

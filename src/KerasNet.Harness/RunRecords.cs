@@ -20,12 +20,7 @@ public static class RunRecords
         File.Exists(Path.Combine(folder, "config.json")) || File.Exists(Path.Combine(folder, "metrics.json")) ||
         File.Exists(Path.Combine(folder, FailureFile));
 
-    public static void WriteAtomically(string path, string content)
-    {
-        var tmp = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(tmp, content);
-        File.Move(tmp, path, overwrite: true);
-    }
+    public static void WriteAtomically(string path, string content) => KerasNet.Keras.Saving.AtomicFile.WriteAllText(path, content);
 
     public static void WriteJson(string path, object value) => WriteAtomically(path, JsonSerializer.Serialize(value, Json));
 

@@ -11,10 +11,13 @@ internal sealed unsafe class H5File : IDisposable
 {
     private readonly H5FileHandle _id;
 
-    private H5File(string path, H5FileHandle id)
+    private readonly bool _created;
+
+    private H5File(string path, H5FileHandle id, bool created = false)
     {
         Path = path;
         _id = id;
+        _created = created;
     }
 
     public string Path { get; }
@@ -28,12 +31,17 @@ internal sealed unsafe class H5File : IDisposable
         return new H5File(path, id);
     }
 
+    /// <summary>
+    /// A new file, built in memory and written to <paramref name="path"/> by <see cref="Close"/> (through .NET, so a full
+    /// disk or a read-only folder is an IOException there, and HDF5 holds no half-flushed file); Dispose without Close
+    /// writes nothing.
+    /// </summary>
     public static H5File Create(string path)
     {
         Runtime.EnsureInitialized();
         var id = NativeMethods.knt_h5_open(path, 1);
         if (id.IsInvalid) throw new IOException($"{path}: {NativeMethods.LastError()}");
-        return new H5File(path, id);
+        return new H5File(path, id, created: true);
     }
 
     private Exception Error(string what) => new InvalidDataException($"{Path}: {what}: {NativeMethods.LastError()}");
@@ -125,12 +133,35 @@ internal sealed unsafe class H5File : IDisposable
                 throw Error($"writing '{path}'");
     }
 
-    /// <summary>Closes the file now; a close that fails (HDF5 could not flush, e.g. a full disk) is an IOException.</summary>
+    /// <summary>
+    /// Closes the file now. A created file is written to its path here: a failed write (no space left, read-only) is the
+    /// IOException .NET reports, and the partial file is removed; HDF5's in-memory file is closed either way.
+    /// </summary>
     public void Close()
     {
         if (_id.IsClosed) return;
+        byte[]? image = null;
+        if (_created)
+        {
+            long size = NativeMethods.knt_h5_file_image(_id, null, 0);
+            if (size < 0) throw new IOException($"{Path}: {NativeMethods.LastError()}");
+            image = new byte[size];
+            fixed (byte* p = image)
+                if (NativeMethods.knt_h5_file_image(_id, p, size) != size) throw new IOException($"{Path}: {NativeMethods.LastError()}");
+        }
         _id.Dispose();
         if (_id.CloseFailed) throw new IOException($"{Path}: closing the HDF5 file failed: {NativeMethods.LastError()}");
+        if (image is null) return;
+        try
+        {
+            using var file = new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.None);
+            file.Write(image);
+        }
+        catch (IOException)
+        {
+            File.Delete(Path);
+            throw;
+        }
     }
 
     public void Dispose() => _id.Dispose();

@@ -94,6 +94,7 @@ internal static unsafe class NativeMethods
     // h5.cpp (file ids are owned by H5FileHandle)
     [DllImport(Lib)] internal static extern H5FileHandle knt_h5_open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int create);
     [DllImport(Lib)] internal static extern int knt_h5_close(IntPtr file);
+    [DllImport(Lib)] internal static extern unsafe long knt_h5_file_image(H5FileHandle file, byte* buf, long cap);
     [DllImport(Lib)] internal static extern int knt_h5_exists(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
     [DllImport(Lib)] internal static extern int knt_h5_create_group(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
     [DllImport(Lib)] internal static extern long knt_h5_read_strings(H5FileHandle file, [MarshalAs(UnmanagedType.LPUTF8Str)] string path,

@@ -21,10 +21,11 @@ public static class OnnxExporter
     public static void Export(Model model, string path)
     {
         var proto = Build(model);
-        var tmp = path + ".tmp-" + Environment.ProcessId;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using (var f = File.Create(tmp)) proto.WriteTo(f);
-        File.Move(tmp, path, overwrite: true);
+        Keras.Saving.AtomicFile.Write(path, tmp =>
+        {
+            using var f = File.Create(tmp);
+            proto.WriteTo(f);
+        });
     }
 
     internal static P.ModelProto Build(Model model)

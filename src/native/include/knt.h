@@ -25,7 +25,7 @@ enum { KNT_RELU = 0, KNT_SIGMOID, KNT_TANH, KNT_SOFTPLUS, KNT_ELU, KNT_SELU, KNT
 enum { KNT_MAXPOOL = 0, KNT_AVGPOOL = 1 };
 
 // Bumped whenever a signature or a meaning at this boundary changes; C# refuses a library of another version.
-#define KNT_ABI_VERSION 5
+#define KNT_ABI_VERSION 6
 
 // ---- runtime.cpp
 KNT_API const char* knt_last_error(void);  // the calling thread's last failure; cleared by every call
@@ -125,6 +125,8 @@ KNT_API int64_t knt_image_max_pixels(int64_t limit);
 // ---- h5.cpp (libhdf5): the Keras .h5 weights layout. Handles are HDF5 file ids (>= 0); -1 on error.
 KNT_API int64_t knt_h5_open(const char* path, int create);
 KNT_API int knt_h5_close(int64_t file);
+// The bytes of a file made by knt_h5_open(create=1), which lives in memory: its size when buf is null.
+KNT_API int64_t knt_h5_file_image(int64_t file, void* buf, int64_t cap);
 KNT_API int knt_h5_exists(int64_t file, const char* path);
 KNT_API int knt_h5_create_group(int64_t file, const char* path);
 // A string-array attribute of the object at `path`, as NUL-separated strings. Returns the bytes needed

@@ -70,11 +70,26 @@ extern "C" {
 
 int64_t knt_h5_open(const char* path, int create) {
   KNT_H5(-1, {
-    if (create) return check(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "cannot create HDF5 file");
+    if (create) {
+      // built in memory (the core driver, no backing store): HDF5 never writes to disk, so a full disk cannot
+      // leave it with a file it failed to flush (and would crash closing at exit); knt_h5_file_image hands the
+      // bytes to the caller, who writes them
+      Id fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
+      check(H5Pset_fapl_core(fapl.id, 1 << 20, 0), "cannot set up an in-memory HDF5 file");
+      return check(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id), "cannot create HDF5 file");
+    }
     htri_t is = H5Fis_hdf5(path);
     H5Eclear2(H5E_DEFAULT);
     TORCH_CHECK(is > 0, "not an HDF5 file (no HDF5 signature, or truncated/unreadable)");
     return check(H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open HDF5 file (truncated or corrupt?)");
+  })
+}
+
+int64_t knt_h5_file_image(int64_t file, void* buf, int64_t cap) {
+  KNT_H5(-1, {
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot flush the HDF5 file");
+    ssize_t n = check(H5Fget_file_image(file, buf, buf ? static_cast<size_t>(cap) : 0), "cannot read the HDF5 file image");
+    return static_cast<int64_t>(n);
   })
 }
 

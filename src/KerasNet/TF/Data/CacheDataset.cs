@@ -76,9 +76,9 @@ internal static class ElementFile
 
     public static void Write<T>(string path, IReadOnlyList<T> elements)
     {
-        var tmp = path + ".tmp-" + Environment.ProcessId;
-        using (var w = new BinaryWriter(File.Create(tmp)))
+        Keras.Saving.AtomicFile.Write(path, tmp =>
         {
+            using var w = new BinaryWriter(File.Create(tmp));
             w.Write(Magic);
             w.Write(elements.Count);
             foreach (var e in elements)
@@ -87,8 +87,7 @@ internal static class ElementFile
                 w.Write(tensors.Count);
                 foreach (var t in tensors) WriteTensor(w, t);
             }
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     public static IEnumerable<T> Read<T>(string path)

@@ -18,6 +18,7 @@ public sealed class CatsDogsEvaluate : Experiment
     public static readonly string[] ClassNames = ["cat", "dog"];
 
     public override string Name => "catsdogs-evaluate";
+    public override bool Trains => false;
     public override string Description => "Each trained cats-vs-dogs run (default: all under runs/) on test_data: accuracy, precision/recall/F1 per class, confusion matrix";
     public override string ArticleResult => "§4: test accuracy per model";
 

@@ -106,7 +106,7 @@ public abstract class CatsDogsExperiment : Experiment
         // BackupAndRestore first: a resumed run restores the history the others then continue from
         var callbacks = new List<Callback>
         {
-            new BackupAndRestore(Path.Combine(context.RunDirectory, "backup")),
+            new BackupAndRestore(Path.Combine(context.RunDirectory, RunFolder.BackupFolder), delete_checkpoint: false),  // kept: --epochs N continues a finished run
             new ModelCheckpoint(best, monitor: "val_accuracy", save_best_only: true),
             new CSVLogger(Path.Combine(context.RunDirectory, "training_log.csv"), append: true),
         };

@@ -12,6 +12,7 @@ public sealed class CatsDogsPrepare : Experiment
     public static readonly (int Train, int Validation, int Test) ArticleSizes = (1500, 500, 500);
 
     public override string Name => "catsdogs-prepare";
+    public override bool Trains => false;
     public override string Description => "Split Kaggle's flat train/ folder into training/validation/test (1500/500/500 per class, seed 42)";
     public override string ArticleResult => "3000 / 1000 / 1000 images";
 

@@ -1,3 +1,4 @@
+using KerasNet.Keras.Saving;
 using System.Security.Cryptography;
 using KerasNet.Engine;
 using KerasNet.Harness;
@@ -57,8 +58,16 @@ public sealed class CatsDogsBottleneck : CatsDogsExperiment
         var path = Path.Combine("runs", "feature-cache", key + ".f32");
         if (File.Exists(path))
         {
-            context.Out.WriteLine($"{split}: features from the cache {path}");
-            return FeatureFile.Read(path);
+            try
+            {
+                var cached = FeatureFile.Read(path);
+                context.Out.WriteLine($"{split}: features from the cache {path}");
+                return cached;
+            }
+            catch (InvalidDataException e)
+            {
+                context.Out.WriteLine($"{split}: the feature cache is unusable ({e.Message}); extracting again");  // a cache: rebuilt, not fatal
+            }
         }
         context.Out.WriteLine($"{split}: extracting {context.Options.Backbone} features of {images.Shape[0]} images");
         using var raw = _base!.predict(images, batch_size: 32, verbose: context.Options.Verbose == 0 ? 0 : 1);
@@ -138,22 +147,24 @@ internal static class FeatureFile
 {
     public static void Write(string path, Tensor features)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var tmp = path + ".tmp-" + Environment.ProcessId;
-        using (var w = new BinaryWriter(File.Create(tmp)))
+        AtomicFile.Write(path, tmp =>
         {
+            using var w = new BinaryWriter(File.Create(tmp));
             w.Write(features.Shape[0]);
             w.Write(features.Shape[1]);
             using var c = features.Contiguous();
             foreach (var v in c.ToArray<float>()) w.Write(v);
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
+    /// <summary>The matrix in <paramref name="path"/>; InvalidDataException when the file is not one (cut short, or something else).</summary>
     public static Tensor Read(string path)
     {
         using var r = new BinaryReader(File.OpenRead(path));
-        long rows = r.ReadInt64(), cols = r.ReadInt64();
+        long length = r.BaseStream.Length;
+        long rows = length >= 16 ? r.ReadInt64() : -1, cols = length >= 16 ? r.ReadInt64() : -1;
+        if (rows < 0 || cols < 0 || (cols > 0 && rows > (length - 16) / 4 / cols) || 16 + rows * cols * 4 != length)
+            throw new InvalidDataException($"{path}: not a complete feature file ({length} bytes; header says {rows} × {cols} floats).");
         var data = new float[rows * cols];
         for (long i = 0; i < data.Length; i++) data[i] = r.ReadSingle();
         return Tensor.FromArray(data, rows, cols);

@@ -18,6 +18,12 @@ public abstract class Experiment
     /// <summary>Whether --backbone and --weights mean anything to this experiment (the pretrained ones).</summary>
     public virtual bool UsesBackbone => false;
 
+    /// <summary>
+    /// Whether the experiment trains a model, so that its finished run folder is not trained again;
+    /// the ones that only prepare data or evaluate redo their work on every start.
+    /// </summary>
+    public virtual bool Trains => true;
+
     /// <summary>Whether the experiment trains under a tf.distribute strategy (--replicas, --workers).</summary>
     public virtual bool SupportsDistribution => false;
 

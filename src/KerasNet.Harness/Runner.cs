@@ -20,6 +20,15 @@ public static class Runner
         bool distributed = options.Replicas is not null || options.Workers is not null || options.MultiWorker;
         if (distributed && !experiment.SupportsDistribution)
             throw new ArgumentException("--replicas, --workers, --multi-worker and --cluster apply to the experiments that train under a distribution strategy: fashion-mnist and oct-retina.");
+        // --output names the run folder itself, so a killed run started again with it resumes from its backup
+        var runDir = options.Output ?? Path.Combine("runs", $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        options = options with { Output = runDir };
+        // the launcher holds the folder for the workers it starts; any other process opens it itself (a worker of a
+        // cluster started by hand: its chief, once the cluster says which one that is)
+        bool heldByLauncher = options.MultiWorker && Environment.GetEnvironmentVariable(RunFolder.HeldVariable) == "1";
+        using var folder = options.MultiWorker ? null : RunFolder.Open(runDir, experiment, options);
+        if (folder?.ContinuedFrom is { } had)
+            output.WriteLine($"{runDir}: continuing the finished run from epoch {had} to {options.Epochs}");
         if (options.Workers is not null && !options.MultiWorker)
             return WorkerLauncher.Run(experiment, options, output);
 
@@ -28,12 +37,11 @@ public static class Runner
         KerasApi.keras.utils.set_random_seed(options.Seed);
         KerasApi.keras.mixed_precision.set_global_policy(options.Precision);
 
-        // --output names the run folder itself, so a killed run started again with it resumes from its backup
-        var runDir = options.Output ?? Path.Combine("runs", $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(runDir);
         using var strategy = CreateStrategy(options);
         var context = new ExperimentContext(options, runDir, output, strategy);
         bool chief = strategy is not { IsChief: false };  // worker 0 writes the run's records
+        using var chiefFolder = options.MultiWorker && chief && !heldByLauncher ? RunFolder.Open(runDir, experiment, options) : null;
         var failurePath = Path.Combine(runDir, RunRecords.FailureFile);
         if (chief)
         {

@@ -29,6 +29,12 @@ public abstract class Callback
 
     protected internal virtual void SetParams(IReadOnlyDictionary<string, object> p) => _params = p;
 
+    /// <summary>
+    /// Whether this callback's on_epoch_end runs after every other callback's (History included), whatever
+    /// its place in the list: BackupAndRestore commits an epoch only once the others have written their records of it.
+    /// </summary>
+    internal virtual bool EndsEpochLast => false;
+
     public virtual void on_train_begin(IDictionary<string, double>? logs = null) { }
     public virtual void on_train_end(IDictionary<string, double>? logs = null) { }
     public virtual void on_epoch_begin(int epoch, IDictionary<string, double>? logs = null) { }

@@ -15,7 +15,11 @@ internal sealed class CallbackList(IEnumerable<Callback> callbacks)
     public void OnTrainBegin(IDictionary<string, double>? logs = null) => _callbacks.ForEach(c => c.on_train_begin(logs));
     public void OnTrainEnd(IDictionary<string, double>? logs = null) => _callbacks.ForEach(c => c.on_train_end(logs));
     public void OnEpochBegin(int e, IDictionary<string, double>? logs = null) => _callbacks.ForEach(c => c.on_epoch_begin(e, logs));
-    public void OnEpochEnd(int e, IDictionary<string, double> logs) => _callbacks.ForEach(c => c.on_epoch_end(e, logs));
+    public void OnEpochEnd(int e, IDictionary<string, double> logs)
+    {
+        foreach (var c in _callbacks.Where(c => !c.EndsEpochLast)) c.on_epoch_end(e, logs);
+        foreach (var c in _callbacks.Where(c => c.EndsEpochLast)) c.on_epoch_end(e, logs);
+    }
     public void OnTrainBatchBegin(int b) => _callbacks.ForEach(c => c.on_train_batch_begin(b));
     public void OnTrainBatchEnd(int b, IDictionary<string, double> logs) => _callbacks.ForEach(c => c.on_train_batch_end(b, logs));
     public void OnTestBegin() => _callbacks.ForEach(c => c.on_test_begin());

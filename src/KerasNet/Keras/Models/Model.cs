@@ -105,6 +105,9 @@ public abstract class Model : Layer
     /// <summary>Set by a callback in on_train_begin (BackupAndRestore) to start fit at a later epoch.</summary>
     public int? ResumeAtEpoch { get; set; }
 
+    /// <summary>The initial_epoch the current fit was called with (callbacks that keep per-epoch files read it).</summary>
+    internal int FitInitialEpoch { get; set; }
+
     /// <summary>Set by a callback to end fit() after the current batch.</summary>
     public bool stop_training { get; set; }
 

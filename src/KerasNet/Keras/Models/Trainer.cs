@@ -85,6 +85,7 @@ internal sealed class Trainer(Model model)
         model.stop_training = false;
         model.history = history;
         model.ResumeAtEpoch = null;
+        model.FitInitialEpoch = initialEpoch;
         bool synced = false;  // weights made equal on every worker before this fit's first step
         cbs.OnTrainBegin();
         if (model.ResumeAtEpoch is { } resume) initialEpoch = Math.Max(initialEpoch, resume);

@@ -174,4 +174,64 @@ public class CallbacksTests
             Assert.Equal(clean.variables[i].numpy().ToArray<float>(), resumed.variables[i].numpy().ToArray<float>());
         Assert.False(Directory.Exists(backup));  // deleted once training completed
     }
+
+    /// <summary>Fails in on_epoch_end of one epoch: after ModelCheckpoint and CSVLogger wrote it, before the backup commits it.</summary>
+    private sealed class FailAtEpochEnd(int epoch) : Callback
+    {
+        public override void on_epoch_end(int e, IDictionary<string, double>? logs = null)
+        {
+            if (e == epoch) throw new OperationCanceledException("killed between the records and the commit");
+        }
+    }
+
+    [Fact]
+    public void An_epoch_logged_but_not_committed_is_redone_and_its_records_equal_an_uninterrupted_runs()
+    {
+        var (x, y) = Data(48);
+        using var dir = new Fixtures.TempDir();
+        List<Callback> Records(string folder) =>
+        [
+            new BackupAndRestore(Path.Combine(folder, "backup"), delete_checkpoint: false),
+            new ModelCheckpoint(Path.Combine(folder, "best.h5"), monitor: "val_loss", save_best_only: true),
+            new CSVLogger(Path.Combine(folder, "log.csv"), append: true),
+        ];
+        var clean = Path.Combine(dir.Path, "clean");
+        Tiny(1).fit(x, y, batch_size: 8, epochs: 4, verbose: 0, validation_split: 0.25, callbacks: Records(clean));
+
+        var killed = Path.Combine(dir.Path, "killed");
+        Assert.Throws<OperationCanceledException>(() => Tiny(1).fit(x, y, batch_size: 8, epochs: 4, verbose: 0, validation_split: 0.25,
+            callbacks: [.. Records(killed), new FailAtEpochEnd(2)]));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(killed, "log.csv")).Length);  // header + epochs 0-2: epoch 2 logged ...
+        Assert.Equal(1, BackupAndRestore.BackedUpEpoch(Path.Combine(killed, "backup")));  // ... but not committed
+        File.AppendAllText(Path.Combine(killed, "log.csv"), "3,0.5,0.");  // and a row a kill cut short
+
+        Tiny(99).fit(x, y, batch_size: 8, epochs: 4, verbose: 0, validation_split: 0.25, callbacks: Records(killed));
+        Assert.Equal(File.ReadAllText(Path.Combine(clean, "log.csv")), File.ReadAllText(Path.Combine(killed, "log.csv")));
+        var a = Tiny(5);
+        a.load_weights(Path.Combine(clean, "best.h5"));
+        var b = Tiny(6);
+        b.load_weights(Path.Combine(killed, "best.h5"));
+        for (int i = 0; i < a.variables.Count; i++)
+            Assert.Equal(a.variables[i].numpy().ToArray<float>(), b.variables[i].numpy().ToArray<float>());
+    }
+
+    [Fact]
+    public void A_corrupt_backup_says_which_file_and_that_deleting_the_backup_starts_over()
+    {
+        var (x, y) = Data(16);
+        using var dir = new Fixtures.TempDir();
+        var backup = Path.Combine(dir.Path, "backup");
+        Directory.CreateDirectory(backup);
+        File.WriteAllText(Path.Combine(backup, "state.json"), "{\"Epoch\": 1, \"Weig");
+        var e = Assert.Throws<InvalidDataException>(() => Tiny().fit(x, y, epochs: 2, verbose: 0, callbacks: [new BackupAndRestore(backup)]));
+        Assert.Contains(Path.Combine(backup, "state.json"), e.Message);
+        Assert.Contains($"delete {backup} to start the training over", e.Message);
+
+        File.WriteAllText(Path.Combine(backup, "state.json"),
+            "{\"Epoch\":0,\"Weights\":\"weights-0.h5\",\"Optimizer\":\"optimizer-0.bin\",\"Rng\":\"\",\"LearningRate\":0.01,\"Iterations\":2,\"HistoryEpochs\":[0],\"History\":{}}");
+        File.WriteAllText(Path.Combine(backup, "weights-0.h5"), "not hdf5");
+        e = Assert.Throws<InvalidDataException>(() => Tiny().fit(x, y, epochs: 2, verbose: 0, callbacks: [new BackupAndRestore(backup)]));
+        Assert.Contains("the training backup of epoch 1 cannot be restored", e.Message);
+        Assert.Contains($"delete {backup} to start the training over", e.Message);
+    }
 }

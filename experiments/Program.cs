@@ -26,9 +26,10 @@ if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
 
 var cluster = new Option<string?>("--cluster") { Description = "The workers' host:port list, comma-separated, instead of TF_CONFIG (with --task-index)", Recursive = true };
 var taskIndex = new Option<int?>("--task-index") { Description = "This worker's index in --cluster", Recursive = true };
+var trace = new Option<bool>("--trace") { Description = "On an error, also print its stack trace (for a bug report)", Recursive = true };
 
 var root = new RootCommand("KerasNetTransfer experiments: the Keras transfer-learning articles, reproduced in C#.");
-foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone, weights, replicas, workers, multiWorker, cluster, taskIndex }) root.Options.Add(o);
+foreach (var o in new Option[] { dataDir, epochs, steps, seed, output, threads, verbose, precision, backbone, weights, replicas, workers, multiWorker, cluster, taskIndex, trace }) root.Options.Add(o);
 
 var list = new Command("list", "List every experiment with the article's number.");
 list.SetAction(_ =>
@@ -44,25 +45,25 @@ root.Subcommands.Add(list);
 var sizes = new Option<string?>("--sizes") { Description = "Images per class for training,validation,test (default 1500,500,500)" };
 var runsArg = new Argument<string[]>("runs") { Description = "run folders (default: every folder under runs/)", Arity = ArgumentArity.ZeroOrMore };
 var compare = new Command("compare", "Compare runs side by side: accuracy, the article's number, time, images/s") { runsArg };
-compare.SetAction(parse =>
+compare.SetAction(parse => CliErrors.Run("compare", parse.GetValue(trace), Console.Error, () =>
 {
     var table = new Table().AddColumns(RunTable.Columns);
     foreach (var r in RunTable.Load(parse.GetValue(runsArg) ?? [])) table.AddRow(RunTable.Cells(r).Select(Markup.Escape).ToArray());
     AnsiConsole.Write(table);
     return 0;
-});
+}));
 root.Subcommands.Add(compare);
 
 var reportOut = new Option<string>("--to") { Description = "the HTML file to write", DefaultValueFactory = _ => "runs/report.html" };
 var report = new Command("report", "Write one HTML page with the comparison table and every run's learning curves") { runsArg, reportOut };
-report.SetAction(parse =>
+report.SetAction(parse => CliErrors.Run("report", parse.GetValue(trace), Console.Error, () =>
 {
     var path = parse.GetValue(reportOut)!;
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     RunRecords.WriteAtomically(path, RunTable.Html(RunTable.Load(parse.GetValue(runsArg) ?? [])));
     Console.WriteLine($"Report written to {path}");
     return 0;
-});
+}));
 root.Subcommands.Add(report);
 
 var modelArg = new Argument<string>("model") { Description = "a saved model (.keras, .h5) or a run folder (its model.keras)" };
@@ -71,53 +72,37 @@ var top = new Option<int>("--top") { Description = "classes to show per image", 
 var predictOut = new Option<string?>("--to") { Description = "also write the predictions to this .csv or .json file" };
 var predict = new Command("predict", "Classify images with a saved model or a run's model: class names from the run (or a labels file beside the model)")
     { modelArg, imagesArg, top, predictOut };
-predict.SetAction(parse =>
+predict.SetAction(parse => CliErrors.Run("predict", parse.GetValue(trace), Console.Error, () =>
 {
-    try
+    var predictor = new Predictor(parse.GetValue(modelArg)!);
+    var files = Predictor.Images(parse.GetValue(imagesArg)!);
+    var results = predictor.Run(files, parse.GetValue(top), Console.Error);
+    foreach (var r in results)
+        Console.WriteLine($"{r.File}\t{string.Join("\t", r.Top.Select(t => $"{t.Label} {t.Probability:F4}"))}");
+    if (parse.GetValue(predictOut) is { } to)
     {
-        var predictor = new Predictor(parse.GetValue(modelArg)!);
-        var files = Predictor.Images(parse.GetValue(imagesArg)!);
-        var results = predictor.Run(files, parse.GetValue(top), Console.Error);
-        foreach (var r in results)
-            Console.WriteLine($"{r.File}\t{string.Join("\t", r.Top.Select(t => $"{t.Label} {t.Probability:F4}"))}");
-        if (parse.GetValue(predictOut) is { } to)
+        var text = Path.GetExtension(to).ToLowerInvariant() switch
         {
-            var text = Path.GetExtension(to).ToLowerInvariant() switch
-            {
-                ".csv" => Predictor.Csv(results),
-                ".json" => Predictor.Json(results),
-                _ => throw new ArgumentException($"--to {to}: write .csv or .json."),
-            };
-            RunRecords.WriteAtomically(to, text);
-            Console.Error.WriteLine($"predictions written to {to}");
-        }
-        return 0;
+            ".csv" => Predictor.Csv(results),
+            ".json" => Predictor.Json(results),
+            _ => throw new ArgumentException($"--to {to}: write .csv or .json."),
+        };
+        RunRecords.WriteAtomically(to, text);
+        Console.Error.WriteLine($"predictions written to {to}");
     }
-    catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException or NotSupportedException)
-    {
-        Console.Error.WriteLine($"error: predict: {e.Message}");
-        return 1;
-    }
-});
+    return 0;
+}));
 root.Subcommands.Add(predict);
 
 var exportModel = new Argument<string>("model") { Description = "a saved model (.keras, .h5) or a run folder (its model.keras)" };
 var exportTo = new Option<string>("--to") { Description = "the .onnx file to write", Required = true };
 var export = new Command("export", "Export a saved model or a run's model to ONNX (opset 13) for ONNX Runtime and ML.NET; labels and preprocessing go beside it")
     { exportModel, exportTo };
-export.SetAction(parse =>
+export.SetAction(parse => CliErrors.Run("export", parse.GetValue(trace), Console.Error, () =>
 {
-    try
-    {
-        Console.WriteLine(ModelExport.Run(parse.GetValue(exportModel)!, parse.GetValue(exportTo)!));
-        return 0;
-    }
-    catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException or NotSupportedException or InvalidOperationException)
-    {
-        Console.Error.WriteLine($"error: export: {e.Message}");
-        return 1;
-    }
-});
+    Console.WriteLine(ModelExport.Run(parse.GetValue(exportModel)!, parse.GetValue(exportTo)!));
+    return 0;
+}));
 root.Subcommands.Add(export);
 
 foreach (var experiment in Catalog.All)
@@ -125,7 +110,7 @@ foreach (var experiment in Catalog.All)
     var cmd = new Command(experiment.Name, experiment.Description);
     if (experiment is CatsDogsEvaluate) cmd.Arguments.Add(runsArg);
     if (experiment is CatsDogsPrepare) cmd.Options.Add(sizes);
-    cmd.SetAction(parse => RunReportingErrors(experiment, () => new ExperimentOptions
+    cmd.SetAction(parse => CliErrors.Run(experiment.Name, parse.GetValue(trace), Console.Error, () => Runner.Run(experiment, new ExperimentOptions
     {
         DataDir = parse.GetValue(dataDir),
         Epochs = parse.GetValue(epochs),
@@ -144,11 +129,18 @@ foreach (var experiment in Catalog.All)
         TaskIndex = parse.GetValue(taskIndex),
         SplitSizes = experiment is CatsDogsPrepare ? ParseSizes(parse.GetValue(sizes)) : null,
         Runs = experiment is CatsDogsEvaluate ? parse.GetValue(runsArg) ?? [] : [],
-    }));
+    }, Console.Out)));
     root.Subcommands.Add(cmd);
 }
 
-return root.Parse(args).Invoke();
+// a mistyped command line is bad input: one line per error and exit code 2 (System.CommandLine's own is 1 with the help text)
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"error: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see --help)");
+    return CliErrors.BadInput;
+}
+return parsed.Invoke();
 
 // "1000,500,500" → per-class sizes; null keeps the article's
 static (int, int, int)? ParseSizes(string? text)
@@ -158,18 +150,4 @@ static (int, int, int)? ParseSizes(string? text)
     if (parts.Length != 3 || !parts.All(p => int.TryParse(p, out var n) && n >= 0))
         throw new ArgumentException($"--sizes wants three counts per class, training,validation,test (e.g. 1500,500,500); got '{text}'.");
     return (int.Parse(parts[0]), int.Parse(parts[1]), int.Parse(parts[2]));
-}
-
-// Expected failures (no data, no weights offline, bad files) end the run with their message, not a stack trace.
-static int RunReportingErrors(Experiment experiment, Func<ExperimentOptions> options)
-{
-    try
-    {
-        return Runner.Run(experiment, options(), Console.Out);
-    }
-    catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
-    {
-        Console.Error.WriteLine($"error: {experiment.Name}: {e.Message}");
-        return 1;
-    }
 }

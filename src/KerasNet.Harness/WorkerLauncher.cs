@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using KerasNet.TF.Distribute;
 
 namespace KerasNet.Harness;
@@ -6,16 +7,20 @@ namespace KerasNet.Harness;
 /// <summary>
 /// --workers N: starts N processes of this program on 127.0.0.1, each one worker of a
 /// MultiWorkerMirroredStrategy cluster (TF_CONFIG set per process, --multi-worker), sharing one run
-/// folder; worker 0 prints and records, the others log to worker-N.log there. If a worker fails, the
-/// others are stopped and the launcher fails naming it.
+/// folder (the launcher holds its lock for them); worker 0 prints and records, the others log to
+/// worker-N.log there. If a worker fails, the others are stopped and the launcher fails naming it.
+/// SIGINT/SIGTERM to the launcher are forwarded to every worker; it waits for them to end and exits with
+/// 130/143, so no worker is left training and writing the run.
 /// </summary>
 public static class WorkerLauncher
 {
     public static int Run(Experiment experiment, ExperimentOptions options, TextWriter output)
     {
         int n = options.Workers!.Value;
-        if (n < 1) throw new ArgumentOutOfRangeException(nameof(options), n, "--workers must be at least 1.");
-        var runDir = options.Output ?? Path.Combine("runs", $"{experiment.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        if (n < 1) throw new ArgumentException($"--workers must be at least 1, got {n}.");
+        if (n > MaxWorkers)
+            throw new ArgumentException($"--workers {n}: this machine has {Environment.ProcessorCount} core(s), so at most {MaxWorkers} workers (one thread each) can train side by side here.");
+        var runDir = options.Output ?? throw new ArgumentException("WorkerLauncher needs the run folder (--output).");
         Directory.CreateDirectory(runDir);
         int threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount / n);
         // worker 0 binds the rendezvous port itself (port 0: any free port) and writes it to a file;
@@ -27,13 +32,34 @@ public static class WorkerLauncher
         if (n == 1) output.WriteLine($"Launching 1 worker ({threads} thread(s)); run folder {runDir}");
         var processes = new List<Process>();
         var logs = new List<StreamWriter>();
+        PosixSignal? received = null;
+        void Forward(PosixSignalContext c)
+        {
+            c.Cancel = true;  // the launcher ends once its workers have
+            received ??= c.Signal;
+            lock (processes)
+                foreach (var p in processes)
+                    if (!p.HasExited) KerasNet.Engine.ProcessSignals.Send(p.Id, c.Signal);
+        }
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
         try
         {
             for (int i = 0; i < n; i++)
             {
+                if (received is not null) break;
                 if (i == 1)
                 {
-                    addresses[0] = $"127.0.0.1:{WaitForPort(portFile, processes[0], TimeSpan.FromMinutes(5))}";
+                    int port;
+                    try
+                    {
+                        port = WaitForPort(portFile, processes[0], TimeSpan.FromMinutes(5));
+                    }
+                    catch (IOException) when (received is not null)
+                    {
+                        break;  // worker 0 ended on the forwarded signal
+                    }
+                    addresses[0] = $"127.0.0.1:{port}";
                     output.WriteLine($"Launching {n} workers, rendezvous at {addresses[0]} ({threads} thread(s) each); run folder {runDir}");
                 }
                 var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = i > 0, RedirectStandardError = i > 0 };
@@ -41,6 +67,7 @@ public static class WorkerLauncher
                 start.FileName = file;
                 foreach (var a in prefix.Concat(Arguments(experiment, options, runDir, threads))) start.ArgumentList.Add(a);
                 start.Environment["TF_CONFIG"] = ClusterSpec.TfConfig(addresses, i);
+                start.Environment[RunFolder.HeldVariable] = "1";
                 if (i == 0) start.Environment[MultiWorkerMirroredStrategy.RendezvousFileVariable] = portFile;
                 var p = Process.Start(start) ?? throw new IOException($"Could not start worker {i} ({file}).");
                 if (i > 0)
@@ -52,17 +79,29 @@ public static class WorkerLauncher
                     p.BeginOutputReadLine();
                     p.BeginErrorReadLine();
                 }
-                processes.Add(p);
+                lock (processes) processes.Add(p);
+                if (received is { } early) KerasNet.Engine.ProcessSignals.Send(p.Id, early);
             }
             // wait for all; the first failure stops the rest
-            var pending = new HashSet<int>(Enumerable.Range(0, n));
+            var pending = new HashSet<int>(Enumerable.Range(0, processes.Count));
+            var stopClock = new Stopwatch();
             while (pending.Count > 0)
             {
+                if (received is not null)
+                {
+                    // forwarded: wait for the workers to end as the signal asks, then make sure they have
+                    if (!stopClock.IsRunning) stopClock.Start();
+                    if (stopClock.Elapsed > StopGrace)
+                        foreach (int j in pending) Kill(processes[j]);
+                    if (pending.All(j => processes[j].HasExited)) break;
+                    Thread.Sleep(50);
+                    continue;
+                }
                 foreach (int i in pending.ToList())
                 {
                     if (!processes[i].HasExited) continue;
                     pending.Remove(i);
-                    if (processes[i].ExitCode != 0)
+                    if (processes[i].ExitCode != 0 && received is null)
                     {
                         foreach (int j in pending) Kill(processes[j]);
                         var where = i == 0 ? "its output above" : Path.Combine(runDir, $"worker-{i}.log");
@@ -70,6 +109,11 @@ public static class WorkerLauncher
                     }
                 }
                 Thread.Sleep(100);
+            }
+            if (received is { } signal)
+            {
+                output.WriteLine($"{signal} received: the {n} worker(s) were stopped; start the same command again to resume the run from its backup.");
+                return 128 + KerasNet.Engine.ProcessSignals.Number(signal);
             }
             return 0;
         }
@@ -86,6 +130,12 @@ public static class WorkerLauncher
             File.Delete(portFile);
         }
     }
+
+    /// <summary>One single-threaded worker per core: more would only wait for each other on this machine.</summary>
+    internal static int MaxWorkers => Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>How long forwarded workers get to end before they are killed.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
 
     private static void Kill(Process p)
     {

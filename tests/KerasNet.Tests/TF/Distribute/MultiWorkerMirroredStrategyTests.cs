@@ -97,6 +97,42 @@ public class MultiWorkerMirroredStrategyTests
         return new StreamReader(s).ReadToEnd();
     }
 
+    /// <summary>The processes whose parent is <paramref name="pid"/> (from /proc).</summary>
+    private static List<int> Children(int pid) =>
+        Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsDigit)).Select(int.Parse!)
+            .Where(p =>
+            {
+                try
+                {
+                    var stat = File.ReadAllText($"/proc/{p}/stat");
+                    return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]) == pid;
+                }
+                catch (IOException) { return false; }
+            }).ToList();
+
+    [Fact]
+    public void SIGTERM_to_the_launcher_stops_every_worker_and_exits_143()
+    {
+        using var dir = new Fixtures.TempDir();
+        WriteFashionFixture(dir.Path);
+        var run = Path.Combine(dir.Path, "run");
+        var launcher = Fixtures.StartExperiments(Path.Combine(dir.Path, "launcher.log"), null,
+            $"fashion-mnist --data-dir {dir.Path} --epochs 1000 --steps-per-epoch 5 --verbose 0 --threads 1 --workers 2 --output {run}".Split(' '));
+        var clock = Stopwatch.StartNew();
+        List<int> workers = [];
+        while (clock.Elapsed < TimeSpan.FromMinutes(2) && !launcher.HasExited)
+        {
+            workers = Children(launcher.Id);
+            if (workers.Count == 2 && File.Exists(Path.Combine(run, "config.json"))) break;  // both started, the chief has begun the run
+            Thread.Sleep(50);
+        }
+        Assert.True(workers.Count == 2, File.ReadAllText(Path.Combine(dir.Path, "launcher.log")));
+        Assert.True(ProcessSignals.Send(launcher.Id, System.Runtime.InteropServices.PosixSignal.SIGTERM));
+        Assert.Equal(143, Fixtures.Finish(launcher, TimeSpan.FromMinutes(1)));
+        foreach (var w in workers) Assert.False(Directory.Exists($"/proc/{w}") && !File.ReadAllText($"/proc/{w}/stat").Contains(") Z "), $"worker {w} is still running");
+        Assert.Contains("SIGTERM received: the 2 worker(s) were stopped", File.ReadAllText(Path.Combine(dir.Path, "launcher.log")));
+    }
+
     [Fact]
     public void A_worker_left_without_rows_takes_part_with_weight_zero()
     {

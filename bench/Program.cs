@@ -66,4 +66,14 @@ var peer = new Command("mlnet-peer", "ML.NET's ResNet18 featurizer + LbfgsLogist
 peer.SetAction(p => MlNetPeer.Run(p.GetValue(peerData)!, p.GetValue(peerRun), p.GetValue(peerEpochs)));
 root.Subcommands.Add(peer);
 
+var killsOpt = new Option<int>("--kills") { DefaultValueFactory = _ => 50 };
+var killSeed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+var killEpochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 6 };
+var killKeep = new Option<string?>("--keep") { Description = "a folder to keep the run folders in (default: a temporary one, deleted when all pass)" };
+var killProgram = new Option<string?>("--program") { Description = "the experiments program to probe (default: experiments/bin/Release/net10.0/kerasnet-experiments of this checkout)" };
+var killProbe = new Command("kill-probe", "kill -9 at random moments of a small catsdogs-dropout run, then resume: every folder must equal an uninterrupted run's")
+    { killsOpt, killSeed, killEpochs, killKeep, killProgram };
+killProbe.SetAction(p => KillProbe.Run(p.GetValue(killsOpt), p.GetValue(killSeed), p.GetValue(killEpochs), p.GetValue(killKeep), p.GetValue(killProgram)));
+root.Subcommands.Add(killProbe);
+
 return root.Parse(args).Invoke();

@@ -153,6 +153,11 @@ public sealed class OctRetinaExperiment : Experiment
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"No folder '{dir}'.");
         int n = Directory.EnumerateFiles(dir, "*.jpeg", SearchOption.AllDirectories).Count();
         if (n == 0) throw new FileNotFoundException($"No .jpeg images under '{dir}' (expected CNV/, DME/, DRUSEN/, NORMAL/ folders of JPEGs).");
+        // the label is the image's folder name: any other name would fail the lookup minutes into training
+        var strays = Directory.EnumerateFiles(dir, "*.jpeg", SearchOption.AllDirectories)
+            .Select(f => Path.GetFileName(Path.GetDirectoryName(f))!).Distinct().Where(c => !Labels.Contains(c)).Order().ToList();
+        if (strays.Count > 0)
+            throw new InvalidDataException($"'{dir}' has images in {string.Join(", ", strays.Select(c => c + "/"))}: the class folders must be named {string.Join(", ", Labels)} (the label is the image's folder).");
         return n;
     }
 }

@@ -50,11 +50,12 @@ public static class RunTable
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
-            return null;  // never happens with atomic writes; a hand-edited file must not break compare
+            return null;  // never happens with atomic writes; a hand-edited or unreadable file must not break compare
         }
     }
 

@@ -171,6 +171,12 @@ public class OctRetinaTests
         var e = Assert.Throws<FileNotFoundException>(() => new OctRetinaExperiment().Run(
             new ExperimentContext(new ExperimentOptions { DataDir = dir.Path, Backbone = "mobilenet", Weights = null }, dir.Path, TextWriter.Null)));
         Assert.Contains(Path.Combine(dir.Path, "train"), e.Message);
+        // images in a folder that is not a class: refused before training, naming it
+        WriteOctTree(dir.Path, 1, 1);
+        Directory.Move(Path.Combine(dir.Path, "train", "DME"), Path.Combine(dir.Path, "train", "dme-extra"));
+        var stray = Assert.Throws<InvalidDataException>(() => new OctRetinaExperiment().Run(
+            new ExperimentContext(new ExperimentOptions { DataDir = dir.Path, Backbone = "mobilenet", Weights = null }, dir.Path, TextWriter.Null)));
+        Assert.Contains("has images in dme-extra/: the class folders must be named CNV, DME, DRUSEN, NORMAL", stray.Message);
         var home = Environment.GetEnvironmentVariable("KERAS_HOME");
         try
         {

@@ -41,6 +41,9 @@ public class HarnessTests
         var done = Run(dir, "catsdogs-bottleneck", "{\"best_val_accuracy\": 0.93, \"final_val_accuracy\": 0.92, \"wall_seconds\": 73.2, \"train_images_per_second\": 1500.5, \"article\": \"val acc 0.88 (VGG16)\"}");
         var running = Run(dir, "catsdogs-augment", metrics: null);
         var corrupt = Run(dir, "catsdogs-dropout", "{\"best_val_accuracy\": 0.7");
+        var array = Run(dir, "catsdogs-baseline", "[1, 2]");  // valid JSON, not a record
+        File.WriteAllText(Path.Combine(array, "config.json"), "{\"experiment\": 3");
+        Assert.False(RunTable.Load([array])[0].Complete);
         var rows = RunTable.Load([done, running, corrupt]);
         var cells = rows.Select(RunTable.Cells).ToList();
         Assert.Equal(["catsdogs-bottleneck", "mobilenet", "float32", "", "30", "0.9300", "0.9200", "", "val acc 0.88 (VGG16)", "0:01:13", "1500", done], cells[0]);

@@ -18,7 +18,7 @@ public static class KillProbe
 {
     public static int Run(int kills, int seed, int epochs, string? keep, string? program)
     {
-        if (program is not null) _program = program;
+        if (program is not null) ProgramOverride = program;
         var root = keep ?? Path.Combine(Path.GetTempPath(), "knt-killprobe-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         var data = Path.Combine(root, "data");
@@ -140,7 +140,7 @@ public static class KillProbe
         return Convert.ToHexString(sha.GetHashAndReset());
     }
 
-    private static void WriteImages(string folder, int perClass, int seed)
+    internal static void WriteImages(string folder, int perClass, int seed)
     {
         Directory.CreateDirectory(folder);
         var rng = new Random(seed);
@@ -158,14 +158,14 @@ public static class KillProbe
         if (!condition) throw new InvalidOperationException("kill-probe: " + message);
     }
 
-    private static string? _program;
+    internal static string? ProgramOverride;
 
     /// <summary>The experiments program: --program, else this checkout's Release build.</summary>
-    private static string Program
+    internal static string Program
     {
         get
         {
-            if (_program is not null) return _program;
+            if (ProgramOverride is not null) return ProgramOverride;
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "KerasNetTransfer.sln")))
                     return Path.Combine(dir.FullName, "experiments", "bin", "Release", "net10.0", "kerasnet-experiments");
@@ -185,7 +185,7 @@ public static class KillProbe
     }
 
     /// <summary>Runs the experiments program to its end; its exit code, and its stderr (or stdout's last line) in <paramref name="log"/>.</summary>
-    private static int Experiments(string args, out string log)
+    internal static int Experiments(string args, out string log)
     {
         var info = new ProcessStartInfo(Program, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(info)!;

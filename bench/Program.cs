@@ -76,4 +76,10 @@ var killProbe = new Command("kill-probe", "kill -9 at random moments of a small 
 killProbe.SetAction(p => KillProbe.Run(p.GetValue(killsOpt), p.GetValue(killSeed), p.GetValue(killEpochs), p.GetValue(killKeep), p.GetValue(killProgram)));
 root.Subcommands.Add(killProbe);
 
+var diskProgram = new Option<string?>("--program") { Description = "the experiments program to probe (default: this checkout's Release build)" };
+var diskProbe = new Command("disk-probe", "Training onto a full tmpfs: exit code 1, one line leading with 'No space left on device writing …', no crash, no temporaries")
+    { diskProgram };
+diskProbe.SetAction(p => DiskProbe.Run(p.GetValue(diskProgram)));
+root.Subcommands.Add(diskProbe);
+
 return root.Parse(args).Invoke();

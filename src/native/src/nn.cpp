@@ -206,8 +206,14 @@ knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value) {
 
 knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads) {
   KNT_GUARD(nullptr, {
-    auto xn = to_nchw(T(x), op == KNT_MAXPOOL ? "max_pool2d" : "avg_pool2d");
+    const char* name = op == KNT_MAXPOOL ? "max_pool2d" : "avg_pool2d";
+    auto xn = to_nchw(T(x), name);
     at::IntArrayRef k(pool, 2), s(strides, 2);
+    // a window wholly in the padding has no value to pool (an average of nothing is NaN, a max -inf);
+    // TensorFlow's 'same' padding never makes one
+    TORCH_CHECK(pads[0] < pool[0] && pads[1] < pool[0] && pads[2] < pool[1] && pads[3] < pool[1], name, ": padding (top ", pads[0],
+                ", bottom ", pads[1], ", left ", pads[2], ", right ", pads[3], ") must be smaller than the window (", pool[0], "x", pool[1],
+                "), or a window would hold only padding; input ", xn.sizes());
     at::Tensor y;
     if (op == KNT_MAXPOOL) {
       if (symmetric(pads)) {

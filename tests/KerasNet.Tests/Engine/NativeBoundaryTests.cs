@@ -44,6 +44,8 @@ public class NativeBoundaryTests
             ("max_pool2d on a 2-D input", () => NN.MaxPool2D(T(4, 4), (2, 2), (2, 2), NoPad), "max_pool2d"),
             ("max_pool2d window larger than the input", () => NN.MaxPool2D(T(1, 2, 2, 1), (5, 5), (1, 1), NoPad), "max_pool2d"),
             ("avg_pool2d window larger than the input", () => NN.AvgPool2D(T(1, 2, 2, 1), (5, 5), (1, 1), NoPad), "avg_pool2d"),
+            ("avg_pool2d padding as large as the window (a window of padding only: NaN)", () => NN.AvgPool2D(T(1, 2, 2, 1), (2, 2), (2, 2), (2, 0, 0, 0)), "must be smaller than the window"),
+            ("max_pool2d padding as large as the window (-inf)", () => NN.MaxPool2D(T(1, 2, 2, 1), (2, 2), (2, 2), (0, 0, 3, 1)), "must be smaller than the window"),
             ("pad2d on a 3-D input", () => NN.Pad2D(T(4, 4, 1), (1, 1, 1, 1)), "pad2d"),
             ("dense inner sizes differ", () => NN.Dense(T(2, 3), T(4, 5), null), "dense"),
             ("dense bias of the wrong size", () => NN.Dense(T(2, 3), T(3, 5), T(4)), "dense"),

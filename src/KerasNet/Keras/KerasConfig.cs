@@ -11,4 +11,8 @@ public static class KerasConfig
         Environment.GetEnvironmentVariable("KERAS_HOME") is { Length: > 0 } home
             ? home
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".keras");
+
+    /// <summary>Where the cache folder comes from, for messages: "$KERAS_HOME (/x)" or "~/.keras (/root/.keras)".</summary>
+    public static string KerasHomeSource =>
+        Environment.GetEnvironmentVariable("KERAS_HOME") is { Length: > 0 } home ? $"$KERAS_HOME ({home})" : $"~/.keras ({KerasHome})";
 }

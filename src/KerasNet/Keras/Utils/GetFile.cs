@@ -32,7 +32,15 @@ public static class GetFile
             }
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException && cache_dir is null)
+        {
+            throw new IOException($"Cannot use the Keras cache {KerasConfig.KerasHomeSource} to download '{fname}' into: {e.Message} " +
+                                  $"Set KERAS_HOME to a folder you can write, or put the file at {target} by hand.", e);
+        }
         var part = target + ".part";
         log.WriteLine($"Downloading data from {origin}");
         try

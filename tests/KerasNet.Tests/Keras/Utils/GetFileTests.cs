@@ -164,4 +164,24 @@ public class GetFileTests
         Assert.Contains(url, e.Message);
         Assert.Contains(Path.Combine(dir.Path, "models", "weights.h5"), e.Message);
     }
+
+    [Fact]
+    public void An_unusable_KERAS_HOME_is_named_with_what_to_do()
+    {
+        using var dir = new Fixtures.TempDir();
+        var file = Path.Combine(dir.Path, "a-file");
+        File.WriteAllText(file, "");
+        var home = Environment.GetEnvironmentVariable("KERAS_HOME");
+        try
+        {
+            Environment.SetEnvironmentVariable("KERAS_HOME", Path.Combine(file, "keras"));  // under a file: no folder can be made there
+            var e = Assert.Throws<IOException>(() => KerasNet.Keras.Utils.GetFile.Get("w.h5", "http://127.0.0.1:9/w.h5", cache_subdir: "models", log: TextWriter.Null));
+            Assert.Contains($"Cannot use the Keras cache $KERAS_HOME ({Path.Combine(file, "keras")})", e.Message);
+            Assert.Contains("Set KERAS_HOME to a folder you can write", e.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KERAS_HOME", home);
+        }
+    }
 }

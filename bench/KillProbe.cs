@@ -50,7 +50,8 @@ public static class KillProbe
             var phase = killed ? Phase(dir) : "ended before the kill";
             landed[phase] = landed.GetValueOrDefault(phase) + 1;
             int code = Experiments(Args(dir), out log);
-            if (code != 0 && !(phase == "ended before the kill" && code == 2))
+            bool finished = phase is "ended before the kill" or "after metrics.json (finished)";
+            if (code != 0 && !(finished && code == 2))  // a finished run started again is refused (exit 2): nothing to resume
             {
                 crashes++;
                 Console.WriteLine($"kill {k} at {at:F2} s ({phase}): the resume exited {code}: {log.Trim()}");

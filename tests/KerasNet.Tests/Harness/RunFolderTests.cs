@@ -70,6 +70,29 @@ public class RunFolderTests
     }
 
     [Fact]
+    public void A_run_killed_after_its_last_epoch_writes_its_final_records_without_training_again()
+    {
+        using var dir = new Fixtures.TempDir();
+        var data = WriteData(dir.Path);
+        var run = Path.Combine(dir.Path, "run");
+        var options = new ExperimentOptions { DataDir = data, Epochs = 2, Output = run, Verbose = 0 };
+        Assert.Equal(0, Runner.Run(new CatsDogsDropout(), options, TextWriter.Null));
+        var history = File.ReadAllText(Path.Combine(run, "history.csv"));
+        var log = File.ReadAllText(Path.Combine(run, "training_log.csv"));
+        double Metric(string key) => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement.GetProperty(key).GetDouble();
+        double best = Metric("best_val_accuracy"), speed = Metric("train_images_per_second");
+        // what a kill right after the last epoch's commit leaves: the backup of epoch 2, none of the final records
+        foreach (var f in new[] { "metrics.json", "history.csv", "model.keras", "learning_curves.svg" }) File.Delete(Path.Combine(run, f));
+
+        Assert.Equal(0, Runner.Run(new CatsDogsDropout(), options, TextWriter.Null));
+        Assert.Equal(history, File.ReadAllText(Path.Combine(run, "history.csv")));
+        Assert.Equal(log, File.ReadAllText(Path.Combine(run, "training_log.csv")));  // no epoch trained (or logged) twice
+        Assert.Equal(best, Metric("best_val_accuracy"));
+        Assert.Equal(speed, Metric("train_images_per_second"), 6);  // the step time comes back with the backup
+        Assert.True(File.Exists(Path.Combine(run, "model.keras")));
+    }
+
+    [Fact]
     public void A_run_folder_takes_one_process_and_a_killed_owner_leaves_no_stale_lock()
     {
         using var dir = new Fixtures.TempDir();

@@ -35,6 +35,9 @@ public sealed partial class Tensor : IDisposable
     /// </summary>
     internal Tensor? KerasLogits;
 
+    /// <summary>Kept when a model frees its intermediate activations: someone outside the forward pass reads it (Grad-CAM's tapped layer output).</summary>
+    internal bool KeptByObserver;
+
     /// <summary>Where the data came from (tf.io.read_file sets the path), for error messages downstream.</summary>
     public string? Source { get; set; }
 
@@ -287,7 +290,7 @@ public sealed partial class Tensor : IDisposable
     /// </summary>
     internal static void Release(Tensor intermediate, Tensor produced)
     {
-        if (ReferenceEquals(intermediate, produced) || ReferenceEquals(produced.KerasLogits, intermediate)) return;
+        if (ReferenceEquals(intermediate, produced) || ReferenceEquals(produced.KerasLogits, intermediate) || intermediate.KeptByObserver) return;
         intermediate.Dispose();
     }
 

@@ -277,6 +277,12 @@ public abstract class Layer : IDisposable
         this.trainable = trainable;
     }
 
+    /// <summary>
+    /// Set on a thread to see (and replace) one layer's output wherever that layer runs, nested models included:
+    /// Grad-CAM makes the target layer's output a leaf of the autograd graph to take the class score's gradient there.
+    /// </summary>
+    [ThreadStatic] internal static (Layer Layer, Func<Tensor, Tensor> Tap)? OutputTap;
+
     /// <summary>Eager call on data: builds on first use, then computes.</summary>
     public Tensor Apply(Tensor inputs, bool training = false)
     {
@@ -285,7 +291,8 @@ public abstract class Layer : IDisposable
         try
         {
             if (AutocastInputs) inputs = MixedPrecision.Policy.Cast(inputs, dtype_policy.compute_dtype);
-            return Call(inputs, training);
+            var y = Call(inputs, training);
+            return OutputTap is { } tap && ReferenceEquals(tap.Layer, this) ? tap.Tap(y) : y;
         }
         catch (TensorOpException e)
         {

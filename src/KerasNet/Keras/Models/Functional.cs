@@ -197,7 +197,7 @@ public sealed class Functional : Model
             {
                 int left = pending[a] - 1;
                 pending[a] = left;
-                if (left == 0 && !keep.Contains(a) && !ys.Any(y => ReferenceEquals(y.KerasLogits, a) || ReferenceEquals(y, a)))
+                if (left == 0 && !keep.Contains(a) && !a.KeptByObserver && !ys.Any(y => ReferenceEquals(y.KerasLogits, a) || ReferenceEquals(y, a)))
                     a.Dispose();
             }
         }

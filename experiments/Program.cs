@@ -94,6 +94,23 @@ predict.SetAction(parse => CliErrors.Run("predict", parse.GetValue(trace), Conso
 }));
 root.Subcommands.Add(predict);
 
+var explainModel = new Argument<string>("model") { Description = "a saved model (.keras, .h5) or a run folder (its model.keras)" };
+var explainImages = new Argument<string[]>("images") { Description = "image files or folders (searched recursively)", Arity = ArgumentArity.OneOrMore };
+var explainLayer = new Option<string?>("--layer") { Description = "the layer to explain at (default: the last convolution, nested models included)" };
+var explainClass = new Option<string?>("--class") { Description = "the class to explain, by name or index (default: the predicted one)" };
+var explainTo = new Option<string?>("--to") { Description = "the folder for the overlays and maps (default: explain/ beside the model)" };
+var explain = new Command("explain", "Grad-CAM: where the model looks, per image a PNG overlay with class and probability and the raw map as CSV")
+    { explainModel, explainImages, explainLayer, explainClass, explainTo };
+explain.SetAction(parse => CliErrors.Run("explain", parse.GetValue(trace), Console.Error, () =>
+{
+    var explainer = new Explainer(parse.GetValue(explainModel)!);
+    var files = Predictor.Images(parse.GetValue(explainImages)!);
+    foreach (var r in explainer.Run(files, parse.GetValue(explainLayer), parse.GetValue(explainClass), parse.GetValue(explainTo), Console.Error))
+        Console.WriteLine($"{r.File}\t{r.Label} {r.Probability:F4}\t{r.Png}\t{r.Csv}");
+    return 0;
+}));
+root.Subcommands.Add(explain);
+
 var exportModel = new Argument<string>("model") { Description = "a saved model (.keras, .h5) or a run folder (its model.keras)" };
 var exportTo = new Option<string>("--to") { Description = "the .onnx file to write", Required = true };
 var export = new Command("export", "Export a saved model or a run's model to ONNX (opset 13) for ONNX Runtime and ML.NET; labels and preprocessing go beside it")

@@ -11,6 +11,7 @@ packages=(
   libjpeg-dev           # libjpeg-turbo: JPEG decoding with its own header and truncation checks
   libgloo-dev           # headers of the Gloo collectives libtorch's c10d uses (MultiWorkerMirroredStrategy)
   libonnx-dev           # onnx.proto: the ONNX schema the C# protobuf classes are generated from
+  fonts-dejavu-core     # the font Grad-CAM overlay captions are written in (SkiaSharp without fontconfig)
   dataset-fashion-mnist # /usr/share/datasets/fashion-mnist
   python3-torch python3-h5py python3-pil python3-scipy python3-onnx  # the Python twins and reference scripts in bench/
 )

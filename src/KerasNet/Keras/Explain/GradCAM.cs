@@ -12,8 +12,8 @@ public sealed record GradCAMExplanation(int ClassIndex, double Probability, floa
 /// gradient of the class score with respect to a convolutional layer's output A (N, H, W, K), averaged over H and W into
 /// one weight α_k per channel; the map is ReLU(Σ_k α_k A_k), divided by its maximum. The class score is the model's
 /// output for the class (for a single sigmoid unit: p for class 1, 1 - p for class 0). The layer is the last
-/// convolution (Conv2D, DepthwiseConv2D, SeparableConv2D) of the model, nested models included, or the activation /
-/// batch normalization right after it; or the one named. Images go in as the model takes them (preprocessed).
+/// convolution (Conv2D, DepthwiseConv2D, SeparableConv2D) of the model, nested models included, with the batch
+/// normalization, activation and residual sum that finish its block (ResNet: conv5_block3_out); or the one named. Images go in as the model takes them (preprocessed).
 /// </summary>
 public sealed class GradCAM
 {
@@ -31,8 +31,11 @@ public sealed class GradCAM
         {
             int last = all.FindLastIndex(l => IsConv(l));
             if (last < 0) throw new ArgumentException($"GradCAM: model '{model.name}' has no convolutional layer to explain with; name one with layer_name.");
-            while (last + 1 < all.Count && all[last + 1] is ReLU or Activation or BatchNormalization or LeakyReLU) last++;
-            Layer = all[last];
+            // then the normalisation, activation and residual sum that finish the block (ResNet's conv5_block3_out)
+            int chosen = last;
+            for (int i = last + 1; i < all.Count && all[i] is ReLU or Activation or BatchNormalization or LeakyReLU or Add; i++)
+                if (all[i] is not Add) chosen = i;
+            Layer = all[chosen];
         }
     }
 

@@ -44,12 +44,20 @@ root.Subcommands.Add(list);
 
 var sizes = new Option<string?>("--sizes") { Description = "Images per class for training,validation,test (default 1500,500,500)" };
 var runsArg = new Argument<string[]>("runs") { Description = "run folders (default: every folder under runs/)", Arity = ArgumentArity.ZeroOrMore };
-var compare = new Command("compare", "Compare runs side by side: accuracy, the article's number, time, images/s") { runsArg };
+var comparePlot = new Option<string?>("--plot") { Description = "the SVG chart of every run's validation accuracy per epoch (default: runs/compare_val_accuracy.svg)" };
+var compare = new Command("compare", "Compare runs side by side: accuracy, the article's number, time, images/s; and their validation accuracy on one chart") { runsArg, comparePlot };
 compare.SetAction(parse => CliErrors.Run("compare", parse.GetValue(trace), Console.Error, () =>
 {
     var table = new Table().AddColumns(RunTable.Columns);
-    foreach (var r in RunTable.Load(parse.GetValue(runsArg) ?? [])) table.AddRow(RunTable.Cells(r).Select(Markup.Escape).ToArray());
+    var rows = RunTable.Load(parse.GetValue(runsArg) ?? []);
+    foreach (var r in rows) table.AddRow(RunTable.Cells(r).Select(Markup.Escape).ToArray());
     AnsiConsole.Write(table);
+    if (RunTable.ValidationAccuracySvg(rows) is { } svg)
+    {
+        var plot = parse.GetValue(comparePlot) ?? Path.Combine(Directory.Exists("runs") ? "runs" : ".", "compare_val_accuracy.svg");
+        RunRecords.WriteAtomically(plot, svg);
+        Console.WriteLine($"Validation accuracy of {rows.Count} run(s) drawn in {plot}");
+    }
     return 0;
 }));
 root.Subcommands.Add(compare);

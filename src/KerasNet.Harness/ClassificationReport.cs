@@ -94,35 +94,34 @@ public sealed class ClassificationReport
         return sb.ToString();
     }
 
-    /// <summary>The confusion matrix as a standalone SVG heat map, as the article plots it.</summary>
+    /// <summary>The confusion matrix as a standalone SVG heat map (OxyPlot), counts in the cells, as the article plots it.</summary>
     public string MatrixSvg(string title)
     {
-        const int Cell = 90, Left = 110, Top = 60;
-        int k = ClassNames.Count, height = Top + k * Cell + 50;
-        // wide enough for the title (14 px) and the accuracy line (13 px) as well as the grid
-        int width = Math.Max(Left + k * Cell + 20, Math.Max((int)(title.Length * 8.5) + 40, Left + 260));
-        long max = 1;
-        foreach (var v in Matrix) max = Math.Max(max, v);
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"13\">");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"18\" text-anchor=\"middle\" font-size=\"14\">{LearningCurves.Escape(title)}</text>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + k * Cell / 2}\" y=\"{Top - 24}\" text-anchor=\"middle\">Predicted</text>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"16\" y=\"{Top + k * Cell / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {Top + k * Cell / 2})\">True</text>");
-        for (int i = 0; i < k; i++)
+        int k = ClassNames.Count;
+        var model = new OxyPlot.PlotModel
         {
-            var name = LearningCurves.Escape(ClassNames[i]);
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + i * Cell + Cell / 2}\" y=\"{Top - 6}\" text-anchor=\"middle\">{name}</text>");
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 8}\" y=\"{Top + i * Cell + Cell / 2 + 4}\" text-anchor=\"end\">{name}</text>");
-            for (int j = 0; j < k; j++)
-            {
-                double shade = (double)Matrix[i, j] / max;
-                int level = (int)Math.Round(255 - 200 * shade);
-                string fill = $"rgb({level},{level},255)", ink = shade > 0.6 ? "#fff" : "#000";
-                sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Left + j * Cell}\" y=\"{Top + i * Cell}\" width=\"{Cell}\" height=\"{Cell}\" fill=\"{fill}\" stroke=\"#888\"/>");
-                sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + j * Cell + Cell / 2}\" y=\"{Top + i * Cell + Cell / 2 + 5}\" text-anchor=\"middle\" fill=\"{ink}\">{Matrix[i, j]}</text>");
-            }
-        }
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"{height - 14}\">accuracy {Accuracy:F4} ({Total} images)</text>");
-        return sb.Append("</svg>").ToString();
+            Title = title, TitleFontSize = 14, Subtitle = $"accuracy {Accuracy:F4} ({Total} images)", DefaultFont = Charts.Font,
+        };
+        model.Axes.Add(new OxyPlot.Axes.LinearColorAxis
+        {
+            Position = OxyPlot.Axes.AxisPosition.Right, Title = "images", Minimum = 0,
+            Palette = OxyPlot.OxyPalette.Interpolate(64, OxyPlot.OxyColors.White, OxyPlot.OxyColor.FromRgb(31, 119, 180)),
+        });
+        var predicted = new OxyPlot.Axes.CategoryAxis { Position = OxyPlot.Axes.AxisPosition.Bottom, Title = "predicted", GapWidth = 0 };
+        var truth = new OxyPlot.Axes.CategoryAxis { Position = OxyPlot.Axes.AxisPosition.Left, Title = "true", GapWidth = 0, StartPosition = 1, EndPosition = 0 };
+        predicted.Labels.AddRange(ClassNames);
+        truth.Labels.AddRange(ClassNames);
+        model.Axes.Add(predicted);
+        model.Axes.Add(truth);
+        var data = new double[k, k];
+        for (int t = 0; t < k; t++)
+            for (int p = 0; p < k; p++) data[p, t] = Matrix[t, p];
+        model.Series.Add(new OxyPlot.Series.HeatMapSeries
+        {
+            X0 = 0, X1 = k - 1, Y0 = 0, Y1 = k - 1, Data = data, RenderMethod = OxyPlot.Series.HeatMapRenderMethod.Rectangles,
+            LabelFormatString = "0", LabelFontSize = 0.25,
+        });
+        int size = 120 + 110 * k;
+        return Charts.Svg(model, size + 90, size).Replace("<svg ", "<svg style=\"background:white\" ", StringComparison.Ordinal);
     }
 }

@@ -41,4 +41,29 @@ public static class RunRecords
         }
         return sb.ToString();
     }
+
+    /// <summary>A history.csv read back (key → values per epoch); null when the folder has none or it is unreadable.</summary>
+    public static Dictionary<string, List<double>>? ReadHistory(string folder)
+    {
+        var path = Path.Combine(folder, "history.csv");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToList();
+            if (lines.Count == 0) return null;
+            var keys = lines[0].Split(',').Skip(1).ToList();
+            var history = keys.ToDictionary(k => k, _ => new List<double>());
+            foreach (var line in lines.Skip(1))
+            {
+                var cells = line.Split(',');
+                for (int k = 0; k < keys.Count; k++)
+                    history[keys[k]].Add(k + 1 < cells.Length && double.TryParse(cells[k + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN);
+            }
+            return history;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 }

@@ -76,11 +76,30 @@ public static class RunTable
 
     private static string F(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "";
 
-    /// <summary>One HTML page: the table and every run's learning curves.</summary>
+    /// <summary>Every run's validation accuracy over epochs on one chart (compare and report); null when no run has one.</summary>
+    public static string? ValidationAccuracySvg(IReadOnlyList<Row> rows)
+    {
+        var series = new List<(string, IReadOnlyList<double>)>();
+        foreach (var r in rows)
+            if (RunRecords.ReadHistory(r.Folder) is { } h && h.TryGetValue("val_accuracy", out var acc) && acc.Count > 0)
+                series.Add(($"{r.Experiment}{(r.Backbone.Length > 0 ? " (" + r.Backbone + ")" : "")} — {Path.GetFileName(r.Folder.TrimEnd('/'))}", acc));
+        if (series.Count == 0) return null;
+        var svg = Charts.Svg(Charts.EpochLines("validation accuracy per epoch", "validation accuracy", series), 900, 420 + 18 * series.Count);
+        return svg.Replace("<svg ", "<svg style=\"background:white\" ", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One HTML page: the table, every run's validation accuracy on one chart, then per run its learning curves (drawn from
+    /// its history), an augmentation preview, and for an evaluation its confusion matrices and most confidently wrong
+    /// test images with their Grad-CAM overlays. Self-contained: images are embedded.
+    /// </summary>
     public static string Html(List<Row> rows)
     {
         var sb = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>KerasNetTransfer runs</title>" +
-            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}</style></head><body>");
+            "<style>body{font-family:Arial,'Liberation Sans',sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse;font-size:14px}" +
+            "td,th{border:1px solid #ccc;padding:4px 8px}th{background:#f4f4f4}h2{margin-top:2em;font-size:18px}h3{font-size:15px}" +
+            "svg{max-width:100%;height:auto}figure{display:inline-block;margin:4px;text-align:center;font-size:12px;vertical-align:top}" +
+            "figure img{display:block;width:224px;height:224px;object-fit:cover}.wide img{width:auto;height:auto;max-width:100%}</style></head><body>");
         sb.Append("<h1>KerasNetTransfer runs</h1><table><tr>");
         foreach (var c in Columns) sb.Append("<th>").Append(LearningCurves.Escape(c)).Append("</th>");
         sb.Append("</tr>");
@@ -91,15 +110,33 @@ public static class RunTable
             sb.Append("</tr>");
         }
         sb.Append("</table>");
+        if (ValidationAccuracySvg(rows) is { } compare) sb.Append("<h2>Validation accuracy of every run</h2>").Append(compare);
         foreach (var r in rows)
         {
-            var svg = Path.Combine(r.Folder, "learning_curves.svg");
-            if (File.Exists(svg)) sb.Append("<h2>").Append(LearningCurves.Escape(r.Experiment + " — " + r.Folder)).Append("</h2>").Append(File.ReadAllText(svg));
-            // an evaluation's confusion matrices (catsdogs-evaluate)
+            var heading = "<h2>" + LearningCurves.Escape(r.Experiment + " — " + r.Folder) + "</h2>";
+            var parts = new StringBuilder();
+            if (RunRecords.ReadHistory(r.Folder) is { Count: > 0 } history) parts.Append(LearningCurves.Svg(history, r.Experiment));
+            var preview = Path.Combine(r.Folder, "augmentation_preview.png");
+            if (File.Exists(preview))
+                parts.Append("<h3>Augmentation: one training image and five augmented copies</h3><figure class=\"wide\">").Append(Img(preview)).Append("</figure>");
+            // an evaluation's confusion matrices and its most confidently wrong images (catsdogs-evaluate)
             var matrices = Directory.Exists(r.Folder) ? Directory.GetFiles(r.Folder, "*.confusion_matrix.svg").Order(StringComparer.Ordinal).ToList() : [];
-            if (matrices.Count > 0) sb.Append("<h2>").Append(LearningCurves.Escape(r.Experiment + " — " + r.Folder)).Append("</h2>");
-            foreach (var m in matrices) sb.Append(File.ReadAllText(m));
+            foreach (var m in matrices)
+            {
+                parts.Append(File.ReadAllText(m));
+                var wrong = m[..^".confusion_matrix.svg".Length] + ".wrong";
+                if (!Directory.Exists(wrong)) continue;
+                var overlays = Directory.GetFiles(wrong, "*.gradcam.png").Order(StringComparer.Ordinal).ToList();
+                parts.Append("<h3>").Append(LearningCurves.Escape(Path.GetFileName(m[..^".confusion_matrix.svg".Length])))
+                    .Append($": the {overlays.Count} most confidently wrong test images, with Grad-CAM</h3>");
+                foreach (var o in overlays)
+                    parts.Append("<figure>").Append(Img(o)).Append("<figcaption>").Append(LearningCurves.Escape(Path.GetFileName(o)[..^".gradcam.png".Length]))
+                        .Append("</figcaption></figure>");
+            }
+            if (parts.Length > 0) sb.Append(heading).Append(parts);
         }
         return sb.Append("</body></html>").ToString();
     }
+
+    private static string Img(string png) => $"<img alt=\"{LearningCurves.Escape(Path.GetFileName(png))}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(png))}\">";
 }

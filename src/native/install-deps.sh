@@ -12,6 +12,7 @@ packages=(
   libgloo-dev           # headers of the Gloo collectives libtorch's c10d uses (MultiWorkerMirroredStrategy)
   libonnx-dev           # onnx.proto: the ONNX schema the C# protobuf classes are generated from
   fonts-dejavu-core     # the font Grad-CAM overlay captions are written in (SkiaSharp without fontconfig)
+  fonts-liberation2     # Arial-metric font for the report's charts (OxyPlot lays SVG text out with Arial's metrics)
   dataset-fashion-mnist # /usr/share/datasets/fashion-mnist
   python3-torch python3-h5py python3-pil python3-scipy python3-onnx  # the Python twins and reference scripts in bench/
 )

@@ -30,7 +30,9 @@ public class ClassificationReportTests
         Assert.Contains("         cat      0.60      0.75      0.67         4", text);
         Assert.Contains("    accuracy                          0.70        10", text);
         var svg = System.Xml.Linq.XDocument.Parse(r.MatrixSvg("t"));
-        Assert.Equal(4, svg.Descendants().Count(e => e.Name.LocalName == "rect"));
+        var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
+        foreach (var expected in new[] { "t", "accuracy 0.7000 (10 images)", "predicted", "true", "cat", "dog", "3", "1", "2", "4" })
+            Assert.Contains(expected, texts);  // the counts are written in their cells
     }
 
     [Fact]

@@ -14,15 +14,26 @@ public class HarnessTests
     };
 
     [Fact]
-    public void Learning_curves_are_valid_SVG_with_train_and_validation_lines_per_panel()
+    public void Learning_curves_are_valid_SVG_charts_with_titled_axes_round_ticks_and_a_legend()
     {
         var svg = XDocument.Parse(LearningCurves.Svg(History, "catsdogs-baseline <test>"));
         XNamespace ns = "http://www.w3.org/2000/svg";
-        var lines = svg.Descendants(ns + "polyline").ToList();
-        Assert.Equal(4, lines.Count);
-        Assert.All(lines, l => Assert.Equal(3, l.Attribute("points")!.Value.Split(' ').Length));
-        Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "Validation Accuracy");
-        Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "catsdogs-baseline <test>");
+        var texts = svg.Descendants(ns + "text").Select(t => t.Value.Trim()).ToList();
+        foreach (var expected in new[] { "catsdogs-baseline <test>: accuracy", "catsdogs-baseline <test>: loss", "training accuracy", "validation accuracy",
+                     "training loss", "validation loss", "epoch", "accuracy", "loss" })
+            Assert.Contains(expected, texts);
+        // tick labels are round numbers (no 0.000233-style values), the epochs whole
+        var numbers = texts.Where(t => double.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out _)).ToList();
+        Assert.NotEmpty(numbers);
+        Assert.All(numbers, t => Assert.Matches(@"^-?\d+(\.\d{1,2})?$", t));
+        Assert.Contains("3", numbers);
+        // a loss falling over more than a decade is drawn on a log axis
+        var wide = new Dictionary<string, List<double>> { ["loss"] = [5.0, 0.8, 0.09], ["val_loss"] = [4.0, 1.0, 0.2] };
+        Assert.Contains("loss (log scale)", XDocument.Parse(LearningCurves.Svg(wide, "x")).Descendants(ns + "text").Select(t => t.Value.Trim()));
+        // two charts in one page do not share clip-path ids
+        var ids = new[] { LearningCurves.Svg(History, "a"), LearningCurves.Svg(History, "b") }
+            .SelectMany(s => XDocument.Parse(s).Descendants(ns + "clipPath").Select(c => c.Attribute("id")!.Value)).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
     }
 
     private static string Run(Fixtures.TempDir dir, string name, string? metrics, bool config = true)

@@ -60,10 +60,12 @@ public class HarnessTests
         Assert.Equal(["catsdogs-bottleneck", "mobilenet", "float32", "", "30", "0.9300", "0.9200", "", "val acc 0.88 (VGG16)", "0:01:13", "1500", done], cells[0]);
         Assert.Equal("incomplete", cells[1][9]);
         Assert.False(rows[2].Complete);
-        File.WriteAllText(Path.Combine(done, "learning_curves.svg"), LearningCurves.Svg(History, "catsdogs-bottleneck"));
+        File.WriteAllText(Path.Combine(done, "history.csv"), RunRecords.HistoryCsv(History));
         var html = RunTable.Html(rows);
         Assert.Contains("<td>catsdogs-bottleneck</td>", html);
-        Assert.Contains("<svg", html);
+        Assert.Contains("catsdogs-bottleneck: accuracy", html);  // its curves, drawn from its history
+        Assert.Contains("validation accuracy per epoch", html);  // and every run's on one chart
+        Assert.Equal(History["val_accuracy"], RunRecords.ReadHistory(done)!["val_accuracy"]);
         Assert.Contains("incomplete", html);
 
         // distributed runs say how many replicas or workers trained them

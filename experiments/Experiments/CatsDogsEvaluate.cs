@@ -2,6 +2,8 @@ using System.Text.Json;
 using KerasNet.Engine;
 using System.Text.Json.Nodes;
 using KerasNet.Harness;
+using KerasNet.Keras.Explain;
+using KerasNet.Keras.Models;
 using static KerasNet.KerasApi;
 
 namespace KerasNet.Experiments.Experiments;
@@ -32,12 +34,14 @@ public sealed class CatsDogsEvaluate : Experiment
         var testDir = Path.Combine(CatsDogsData.Root(o), "test_data");
         // the test images at each size a model takes (150; ResNet18 224), loaded once per size
         var bySize = new Dictionary<int, (Tensor X, Tensor Y)>();
+        List<string> testFiles = [];
         (Tensor X, Tensor Y) Test(int size)
         {
             if (!bySize.TryGetValue(size, out var t))
             {
-                var (x, y, _) = CatsDogsData.Load(testDir, context.Out, size: size);
+                var (x, y, files) = CatsDogsData.Load(testDir, context.Out, size: size);
                 bySize[size] = t = (x, y);
+                testFiles = files.ToList();
             }
             return t;
         }
@@ -66,6 +70,7 @@ public sealed class CatsDogsEvaluate : Experiment
                     var (x, y) = Test(model.input_shape?[1] ?? CatsDogsModels.ImageSize);
                     (xTest, truth) = (x, y.ToArray<float>().Select(v => (int)v).ToList());
                     probabilities = model.predict(xTest, batch_size: 32, verbose: o.Verbose == 0 ? 0 : 1);
+                    WrongOverlays(context, model, xTest, probabilities, truth, testFiles, Path.Combine(context.RunDirectory, label + ".wrong"));
                 }
                 else
                 {
@@ -74,6 +79,7 @@ public sealed class CatsDogsEvaluate : Experiment
                     var (x, y) = Test(config.Owner.ImageSize(runContext));
                     (xTest, truth) = (x, y.ToArray<float>().Select(v => (int)v).ToList());
                     probabilities = config.Owner.PredictImages(runContext, model, xTest);
+                    WrongOverlays(context, config.Owner.ImageModel(model), xTest, probabilities, truth, testFiles, Path.Combine(context.RunDirectory, label + ".wrong"));
                 }
                 using var _ = probabilities;
                 var predicted = probabilities.ToArray<float>().Select(p => p > 0.5f ? 1 : 0).ToList();
@@ -132,6 +138,45 @@ public sealed class CatsDogsEvaluate : Experiment
         context.Config["test_data"] = Path.GetFullPath(testDir);
         context.Config["runs"] = runs;
         return result;
+    }
+
+    /// <summary>How many of the most confidently wrong test images get a Grad-CAM overlay in the evaluation.</summary>
+    internal const int WrongShown = 8;
+
+    /// <summary>
+    /// Grad-CAM overlays of the test images the model got wrong most confidently (the report shows them): in
+    /// <paramref name="folder"/>, named after the image, captioned with the predicted class, its probability and the truth.
+    /// </summary>
+    private static void WrongOverlays(ExperimentContext context, Model model, Tensor x, Tensor probabilities, List<int> truth, List<string> files, string folder)
+    {
+        var p = probabilities.ToArray<float>();
+        var wrong = Enumerable.Range(0, truth.Count).Where(i => (p[i] > 0.5f ? 1 : 0) != truth[i])
+            .OrderByDescending(i => Math.Abs(p[i] - 0.5)).ThenBy(i => i).Take(WrongShown).ToList();
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);  // a re-evaluation replaces them
+        if (wrong.Count == 0) return;
+        GradCAM cam;
+        try
+        {
+            cam = new GradCAM(model);
+        }
+        catch (ArgumentException e)
+        {
+            context.Out.WriteLine($"no Grad-CAM overlays of the wrong images: {e.Message}");
+            return;
+        }
+        Directory.CreateDirectory(folder);
+        int h = (int)x.Shape[1], w = (int)x.Shape[2];
+        foreach (var i in wrong)
+        {
+            using var scope = new TensorScope();
+            var image = x.Narrow(0, i, 1);
+            var e = cam.explain(image);
+            var rgb = (image * 255.0).ToArray<float>();
+            var name = Path.GetFileNameWithoutExtension(files[i]);
+            HeatmapOverlay.WritePng(Path.Combine(folder, $"{name}.gradcam.png"), HeatmapOverlay.Blend(rgb, h, w, e.Heatmap), h, w,
+                $"{ClassNames[e.ClassIndex]} {e.Probability:F2} (is {ClassNames[truth[i]]})");
+        }
+        context.Out.WriteLine($"Grad-CAM ({cam.layer_name}) of the {wrong.Count} most confidently wrong test images: {folder}");
     }
 
     /// <summary>The run folders under <paramref name="root"/> that hold a finished cats-vs-dogs training run (config.json and best_weights.h5).</summary>

@@ -8,16 +8,34 @@ public sealed class ProgbarLogger(int verbose = 1, TextWriter? output = null) : 
     private Progbar? _bar;
     private int _epochs, _steps;
 
+    private int _done;
+    private TimeSpan _startedAt;
+
+    /// <summary>The time since some fixed moment (a monotonic clock; replaceable in tests).</summary>
+    internal Func<TimeSpan> Clock { get; set; } = () => TimeSpan.FromTicks(System.Diagnostics.Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency);
+
     public override void on_train_begin(IDictionary<string, double>? logs = null)
     {
         _epochs = @params.TryGetValue("epochs", out var e) ? (int)e : 1;
         _steps = @params.TryGetValue("steps", out var s) ? (int)s : 0;
+        _done = 0;
+        _startedAt = Clock();
     }
 
+    /// <summary>
+    /// Keras's "Epoch k/N" line; from the second epoch of a fit on, with when the whole run will end (the mean time of
+    /// this fit's epochs, validation included, times the epochs left): "Epoch 8/100 - run ETA 2:13:05".
+    /// </summary>
     public override void on_epoch_begin(int epoch, IDictionary<string, double>? logs = null)
     {
         var w = output ?? Console.Out;
-        w.WriteLine($"Epoch {epoch + 1}/{_epochs}");
+        var eta = "";
+        if (_done > 0)
+        {
+            var left = TimeSpan.FromTicks((Clock() - _startedAt).Ticks / _done * (_epochs - epoch));
+            eta = $" - run ETA {(int)left.TotalHours}:{left:mm\\:ss}";
+        }
+        w.WriteLine($"Epoch {epoch + 1}/{_epochs}{eta}");
         w.Flush();
         _bar = new Progbar(_steps, verbose, output);
     }
@@ -31,6 +49,9 @@ public sealed class ProgbarLogger(int verbose = 1, TextWriter? output = null) : 
         if (_steps <= 0 || batch + 1 < _steps) _bar?.update(batch + 1, logs);
     }
 
-    public override void on_epoch_end(int epoch, IDictionary<string, double>? logs = null) =>
+    public override void on_epoch_end(int epoch, IDictionary<string, double>? logs = null)
+    {
+        _done++;
         _bar?.update(_steps > 0 ? _steps : _seen, logs, finalize: true);
+    }
 }

@@ -234,4 +234,22 @@ public class CallbacksTests
         Assert.Contains("the training backup of epoch 1 cannot be restored", e.Message);
         Assert.Contains($"delete {backup} to start the training over", e.Message);
     }
+
+    [Fact]
+    public void The_progress_bar_says_when_the_whole_run_will_end_from_the_second_epoch_on()
+    {
+        var output = new StringWriter();
+        var now = TimeSpan.Zero;
+        var bar = new ProgbarLogger(verbose: 2, output) { Clock = () => now };
+        typeof(Callback).GetMethod("SetParams", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .Invoke(bar, [new Dictionary<string, object> { ["epochs"] = 100, ["steps"] = 100, ["verbose"] = 2 }]);
+        bar.on_train_begin();
+        bar.on_epoch_begin(7);  // a resumed run: epochs 8 to 100 left
+        now += TimeSpan.FromSeconds(90);
+        bar.on_epoch_end(7, new Dictionary<string, double> { ["loss"] = 0.5 });
+        bar.on_epoch_begin(8);
+        var lines = output.ToString().Split('\n');
+        Assert.Equal("Epoch 8/100", lines[0]);
+        Assert.Contains("Epoch 9/100 - run ETA 2:18:00", lines);  // 92 epochs of 90 s
+    }
 }

@@ -86,10 +86,27 @@ public abstract class CatsDogsExperiment : Experiment
         var trainGen = keras.preprocessing.image.ImageDataGenerator(rescale: 1.0 / 255, zoom_range: 0.3, rotation_range: 50,
             width_shift_range: 0.2, height_shift_range: 0.2, shear_range: 0.2, horizontal_flip: true, fill_mode: "nearest");
         var valGen = keras.preprocessing.image.ImageDataGenerator(rescale: 1.0 / 255);
+        WriteAugmentationPreview(context, trainGen, trainRaw);
         var trainFlow = trainGen.flow(trainRaw, train.Y, batch_size: BatchSize, seed: context.Options.Seed);
         var valFlow = valGen.flow(valRaw, validation.Y, batch_size: 20, seed: context.Options.Seed);
         return model.fit(trainFlow.prefetch(2), epochs: epochs, steps_per_epoch: context.Options.StepsPerEpoch ?? StepsPerEpoch,
             validation_data: valFlow, validation_steps: ValidationSteps, verbose: context.Options.Verbose, callbacks: callbacks);
+    }
+
+    /// <summary>
+    /// §2.3's figure: the first training image and five augmented copies of it from the run's generator, as
+    /// augmentation_preview.png in the run folder (the report shows it). Its own seeded Random: training's draws are untouched.
+    /// </summary>
+    private static void WriteAugmentationPreview(ExperimentContext context, KerasNet.Keras.Preprocessing.ImageDataGenerator generator, Tensor raw)
+    {
+        var path = Path.Combine(context.RunDirectory, "augmentation_preview.png");
+        if (File.Exists(path) || raw.Shape[0] == 0) return;
+        using var scope = new TensorScope();
+        var first = raw.Narrow(0, 0, 1).Reshape(raw.Shape[1], raw.Shape[2], raw.Shape[3]);
+        var rng = new Random(context.Options.Seed);
+        var tiles = new List<(float[], string)> { (first.ToArray<float>(), "original") };
+        for (int i = 1; i <= 5; i++) tiles.Add((generator.random_transform(first, rng).ToArray<float>(), $"augmented {i}"));
+        ImageStrip.WritePng(path, tiles, (int)raw.Shape[1], (int)raw.Shape[2]);
     }
 
     public override ExperimentResult Run(ExperimentContext context)

@@ -70,7 +70,7 @@ public static class HeatmapOverlay
         using (var canvas = new SKCanvas(bitmap))
         {
             float size = Math.Max(10, height / 12f);
-            using var font = new SKPaint { Typeface = Typeface.Value, TextSize = size, IsAntialias = true, Color = SKColors.White };
+            using var font = new SKPaint { Typeface = CaptionTypeface, TextSize = size, IsAntialias = true, Color = SKColors.White };
             using var band = new SKPaint { Color = new SKColor(0, 0, 0, 160) };
             canvas.DrawRect(0, 0, width, size * 1.4f, band);
             canvas.DrawText(caption, size * 0.3f, size * 1.05f, font);
@@ -96,7 +96,9 @@ public static class HeatmapOverlay
         return sb.ToString();
     }
 
-    /// <summary>DejaVu Sans (Debian fonts-dejavu-core), else whatever Skia has.</summary>
+    /// <summary>The captions' font: DejaVu Sans (Debian fonts-dejavu-core), else whatever Skia has.</summary>
+    internal static SKTypeface CaptionTypeface => Typeface.Value;
+
     private static readonly Lazy<SKTypeface> Typeface = new(() =>
     {
         foreach (var f in new[] { "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" })

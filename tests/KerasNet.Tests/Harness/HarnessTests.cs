@@ -66,6 +66,15 @@ public class HarnessTests
         Assert.Contains("catsdogs-bottleneck: accuracy", html);  // its curves, drawn from its history
         Assert.Contains("validation accuracy per epoch", html);  // and every run's on one chart
         Assert.Equal(History["val_accuracy"], RunRecords.ReadHistory(done)!["val_accuracy"]);
+        // an augmenting run's preview strip: the image and its copies side by side, captioned, embedded in the page
+        var preview = Path.Combine(done, "augmentation_preview.png");
+        ImageStrip.WritePng(preview, [(Enumerable.Repeat(200f, 4 * 5 * 3).ToArray(), "original"), (new float[4 * 5 * 3], "augmented 1")], 4, 5);
+        using (var strip = KerasNet.KerasApi.keras.utils.load_img(preview))
+        {
+            Assert.Equal(new long[] { 4 + 22, 2 * 5 + 8, 3 }, strip.Shape);
+            Assert.Equal((byte)200, strip.ToArray<byte>()[0]);  // the first tile's top-left pixel
+        }
+        Assert.Contains("Augmentation: one training image and five augmented copies", RunTable.Html(RunTable.Load([done])));
         Assert.Contains("incomplete", html);
 
         // distributed runs say how many replicas or workers trained them

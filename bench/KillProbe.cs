@@ -47,7 +47,7 @@ public static class KillProbe
             bool killed = !p.WaitForExit(TimeSpan.FromSeconds(at));
             if (killed) p.Kill();  // SIGKILL
             p.WaitForExit();
-            var phase = killed ? Phase(dir) : "ended before the kill";
+            var phase = killed ? Phase(dir, epochs) : "ended before the kill";
             landed[phase] = landed.GetValueOrDefault(phase) + 1;
             int code = Experiments(Args(dir), out log);
             bool finished = phase is "ended before the kill" or "after metrics.json (finished)";
@@ -88,7 +88,7 @@ public static class KillProbe
     }
 
     /// <summary>What a killed run folder shows of its progress.</summary>
-    private static string Phase(string dir)
+    private static string Phase(string dir, int epochs)
     {
         if (!Directory.Exists(dir)) return "before the run folder existed";
         if (File.Exists(Path.Combine(dir, "metrics.json"))) return "after metrics.json (finished)";
@@ -96,7 +96,8 @@ public static class KillProbe
             ? JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "backup", "state.json"))).RootElement.GetProperty("Epoch").GetInt32() + 1 : 0;
         var logPath = Path.Combine(dir, "training_log.csv");
         int rows = File.Exists(logPath) ? Math.Max(0, File.ReadAllLines(logPath).Length - 1) : 0;
-        if (File.Exists(Path.Combine(dir, "model.keras")) || File.Exists(Path.Combine(dir, "history.csv"))) return "saving the final records";
+        if (File.Exists(Path.Combine(dir, "model.keras")) || File.Exists(Path.Combine(dir, "history.csv")) || committed == epochs)
+            return "after the last epoch, saving the final records";
         return rows > committed ? $"epoch {rows} logged, not committed" : $"training epoch {committed + 1} (after {committed} committed)";
     }
 

@@ -23,8 +23,9 @@ public sealed class ProgbarLogger(int verbose = 1, TextWriter? output = null) : 
     }
 
     /// <summary>
-    /// Keras's "Epoch k/N" line; from the second epoch of a fit on, with when the whole run will end (the mean time of
-    /// this fit's epochs, validation included, times the epochs left): "Epoch 8/100 - run ETA 2:13:05".
+    /// Keras's "Epoch k/N" line; from the second epoch of a fit on, when more than a minute is left, with when the whole
+    /// run will end (the mean time of this fit's epochs, validation included, times the epochs left):
+    /// "Epoch 8/100 - run ETA 2:13:05". Short runs print Keras's line unchanged.
     /// </summary>
     public override void on_epoch_begin(int epoch, IDictionary<string, double>? logs = null)
     {
@@ -33,7 +34,7 @@ public sealed class ProgbarLogger(int verbose = 1, TextWriter? output = null) : 
         if (_done > 0)
         {
             var left = TimeSpan.FromTicks((Clock() - _startedAt).Ticks / _done * (_epochs - epoch));
-            eta = $" - run ETA {(int)left.TotalHours}:{left:mm\\:ss}";
+            if (left >= TimeSpan.FromMinutes(1)) eta = $" - run ETA {(int)left.TotalHours}:{left:mm\\:ss}";
         }
         w.WriteLine($"Epoch {epoch + 1}/{_epochs}{eta}");
         w.Flush();

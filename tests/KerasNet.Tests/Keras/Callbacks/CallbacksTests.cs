@@ -251,5 +251,17 @@ public class CallbacksTests
         var lines = output.ToString().Split('\n');
         Assert.Equal("Epoch 8/100", lines[0]);
         Assert.Contains("Epoch 9/100 - run ETA 2:18:00", lines);  // 92 epochs of 90 s
+
+        // with less than a minute left, Keras's line as it is
+        var shortRun = new StringWriter();
+        var quick = new ProgbarLogger(verbose: 2, shortRun) { Clock = () => now };
+        typeof(Callback).GetMethod("SetParams", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .Invoke(quick, [new Dictionary<string, object> { ["epochs"] = 3, ["steps"] = 10, ["verbose"] = 2 }]);
+        quick.on_train_begin();
+        quick.on_epoch_begin(0);
+        now += TimeSpan.FromSeconds(20);
+        quick.on_epoch_end(0, new Dictionary<string, double> { ["loss"] = 0.5 });
+        quick.on_epoch_begin(1);
+        Assert.Contains("Epoch 2/3", shortRun.ToString().Split('\n'));  // 2 × 20 s left
     }
 }

@@ -80,4 +80,20 @@ public class CatsDogsTests
         Assert.NotEqual(K(a, w), K(a, w, "vgg16"));
         Assert.NotEqual(K(a, w), K(a.Reshape(1, 4), w));   // image size is part of the key
     }
+
+    [Fact]
+    public void A_feature_cache_cut_short_is_refused_as_incomplete_not_read_past_its_end()
+    {
+        using var dir = new Fixtures.TempDir();
+        var path = Path.Combine(dir.Path, "f.f32");
+        using (var features = Fixtures.RandomTensor([5, 4])) FeatureFile.Write(path, features);
+        using (var back = FeatureFile.Read(path)) Assert.Equal(new long[] { 5, 4 }, back.Shape);
+        var bytes = File.ReadAllBytes(path);
+        foreach (var cut in new[] { 0, 9, bytes.Length - 1 })
+        {
+            File.WriteAllBytes(path, bytes[..cut]);
+            var e = Assert.Throws<InvalidDataException>(() => FeatureFile.Read(path));
+            Assert.Contains("not a complete feature file", e.Message);
+        }
+    }
 }

@@ -62,7 +62,8 @@ public static partial class Charts
     /// <summary>The chart as an SVG element (no XML declaration), its clip-path ids unique in the process.</summary>
     public static string Svg(PlotModel model, double width, double height)
     {
-        var svg = SvgExporter.ExportToString(model, width, height, false, ChartTextMeasurer.Create());
+        // the vertical-alignment workaround places text by its own offsets instead of dominant-baseline, which image viewers (librsvg) ignore
+        var svg = SvgExporter.ExportToString(model, width, height, false, ChartTextMeasurer.Create(), useVerticalTextAlignmentWorkaround: true);
         svg = XmlDeclaration().Replace(svg, "");
         int id = Interlocked.Increment(ref _ids);
         return ClipId().Replace(svg, m => $"knt{id}_{m.Value}").Trim();

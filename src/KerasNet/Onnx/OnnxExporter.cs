@@ -273,6 +273,7 @@ public static class OnnxExporter
                     return [shape!.Rank == 4 ? Out(FromPlain(y, n), true) : Out(y, false)];
                 }
                 case Dropout:
+                case ImagePreprocessingLayer { IdentityAtInference: true }:  // RandomFlip, RandomRotation, …
                     return [x];  // inference: identity
                 case Keras.Layers.Activation act:
                     return [Out(Activation(act.activation, x.Name, n, OnnxAxis(x, shape!.Rank, -1)), x.Nchw)];

@@ -66,6 +66,42 @@ public sealed class LayersApi
 
     public Rescaling Rescaling(double scale, double offset = 0.0, string? name = null) => new(scale, offset, name);
 
+    public Resizing Resizing(int height, int width, string interpolation = "bilinear", bool crop_to_aspect_ratio = false, string? name = null) =>
+        new(height, width, interpolation, crop_to_aspect_ratio, name);
+
+    public CenterCrop CenterCrop(int height, int width, string? name = null) => new(height, width, name);
+
+    public RandomCrop RandomCrop(int height, int width, int? seed = null, string? name = null) => new(height, width, seed, name);
+
+    public RandomFlip RandomFlip(string mode = "horizontal_and_vertical", int? seed = null, string? name = null) => new(mode, seed, name);
+
+    /// <summary>factor: a fraction of 2π, f for (-f, f) or (lower, upper).</summary>
+    public RandomRotation RandomRotation((double Lower, double Upper) factor, string fill_mode = "reflect", double fill_value = 0, int? seed = null,
+        string? name = null) => new(factor.Lower, factor.Upper, fill_mode, fill_value, seed, name);
+
+    public RandomRotation RandomRotation(double factor, string fill_mode = "reflect", double fill_value = 0, int? seed = null, string? name = null) =>
+        new(factor, null, fill_mode, fill_value, seed, name);
+
+    public RandomZoom RandomZoom(double height_factor, double? width_factor = null, string fill_mode = "reflect", double fill_value = 0,
+        int? seed = null, string? name = null) => new(height_factor, null, width_factor, null, fill_mode, fill_value, seed, name);
+
+    public RandomZoom RandomZoom((double Lower, double Upper) height_factor, (double Lower, double Upper)? width_factor = null, string fill_mode = "reflect",
+        double fill_value = 0, int? seed = null, string? name = null) =>
+        new(height_factor.Lower, height_factor.Upper, width_factor?.Lower, width_factor?.Upper, fill_mode, fill_value, seed, name);
+
+    public RandomTranslation RandomTranslation(double height_factor, double width_factor, string fill_mode = "reflect", double fill_value = 0,
+        int? seed = null, string? name = null) => new(height_factor, width_factor, null, null, fill_mode, fill_value, seed, name);
+
+    public RandomTranslation RandomTranslation((double Lower, double Upper) height_factor, (double Lower, double Upper) width_factor,
+        string fill_mode = "reflect", double fill_value = 0, int? seed = null, string? name = null) =>
+        new(height_factor.Lower, width_factor.Lower, height_factor.Upper, width_factor.Upper, fill_mode, fill_value, seed, name);
+
+    public RandomContrast RandomContrast(double factor, (double Min, double Max)? value_range = null, int? seed = null, string? name = null) =>
+        new(factor, null, value_range?.Min ?? 0, value_range?.Max ?? 255, seed, name);
+
+    public RandomBrightness RandomBrightness(double factor, (double Min, double Max)? value_range = null, int? seed = null, string? name = null) =>
+        new(factor, null, value_range?.Min ?? 0, value_range?.Max ?? 255, seed, name);
+
     public Permute Permute(int[] dims, string? name = null) => new(dims, name);
 
     public Normalization Normalization(int[]? axis = null, float[]? mean = null, float[]? variance = null, bool invert = false,

@@ -1,0 +1,145 @@
+using KerasNet.Engine;
+using KerasNet.Keras;
+using KerasNet.Keras.Layers;
+using static KerasNet.KerasApi;
+
+namespace KerasNet.Tests.Keras.Layers;
+
+/// <summary>Keras 3's image preprocessing layers: where a pixel goes, only in training, seeded, and saved with the model.</summary>
+public class ImagePreprocessingLayersTests
+{
+    /// <summary>A 5 × 5 single-channel image, 0 everywhere but 100 at (row, col).</summary>
+    private static Tensor Dot(int row, int col, int size = 5)
+    {
+        var v = new float[size * size];
+        v[row * size + col] = 100;
+        return Tensor.FromArray(v, 1, size, size, 1);
+    }
+
+    private static (int, int) Brightest(Tensor t)
+    {
+        var v = t.ToArray<float>();
+        int w = (int)t.Shape[2], i = Array.IndexOf(v, v.Max());
+        return (i / w, i % w);
+    }
+
+    [Fact]
+    public void Rotation_translation_and_zoom_move_a_pixel_where_Keras_moves_it_and_only_in_training()
+    {
+        using var scope = new TensorScope();
+        // a quarter turn counter-clockwise: the top-right corner goes to the top-left
+        var rotate = new RandomRotation(0.25, 0.25, fill_mode: "constant");
+        Assert.Equal((0, 0), Brightest(rotate.Apply(Dot(0, 4), training: true)));
+        Assert.Equal(100f, rotate.Apply(Dot(0, 4), training: true).ToArray<float>()[0], 3);
+        Assert.Equal(Dot(0, 4).ToArray<float>(), rotate.Apply(Dot(0, 4), training: false).ToArray<float>());  // inference: as it is
+        // a fifth of the height down, a fifth of the width left: (1, 3) → (2, 2)
+        var shift = new RandomTranslation(0.2, -0.2, 0.2, -0.2, fill_mode: "constant");
+        Assert.Equal((2, 2), Brightest(shift.Apply(Dot(1, 3), training: true)));
+        // zoom in ×2 (z = -0.5): (1, 1), one step from the centre, goes two steps out to (0, 0)
+        var zoom = new RandomZoom(-0.5, -0.5, fill_mode: "constant");
+        Assert.Equal((0, 0), Brightest(zoom.Apply(Dot(1, 1), training: true)));
+        Assert.Equal((2, 2), Brightest(zoom.Apply(Dot(2, 2), training: true)));
+    }
+
+    [Fact]
+    public void Flips_happen_half_the_time_from_a_seed_and_repeat_with_it()
+    {
+        using var scope = new TensorScope();
+        int Flipped(RandomFlip f) => Enumerable.Range(0, 40).Count(_ => Brightest(f.Apply(Dot(1, 0), training: true)) == (1, 4));
+        var a = new RandomFlip("horizontal", seed: 3);
+        var b = new RandomFlip("horizontal", seed: 3);
+        var seqA = Enumerable.Range(0, 20).Select(_ => Brightest(a.Apply(Dot(1, 0), training: true))).ToList();
+        var seqB = Enumerable.Range(0, 20).Select(_ => Brightest(b.Apply(Dot(1, 0), training: true))).ToList();
+        Assert.Equal(seqA, seqB);
+        Assert.All(seqA, p => Assert.True(p == (1, 0) || p == (1, 4)));  // left-right only, never up-down
+        Assert.InRange(Flipped(new RandomFlip("horizontal", seed: 5)), 10, 30);
+        var vertical = new RandomFlip("vertical", seed: 1);
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.Contains(Brightest(vertical.Apply(Dot(1, 0), training: true)), new[] { (1, 0), (3, 0) }));
+    }
+
+    [Fact]
+    public void Contrast_and_brightness_follow_their_formulas_and_clip_to_the_value_range()
+    {
+        using var scope = new TensorScope();
+        var pixels = new float[] { 10, 50, 90, 130, 170, 250 };
+        var x = Tensor.FromArray(pixels, 1, 2, 3, 1);
+        var y = new RandomContrast(0.5, seed: 2).Apply(x, training: true).ToArray<float>();
+        double mean = pixels.Average();
+        double c = (y[1] - mean) / (pixels[1] - mean);  // the factor drawn, read back
+        Assert.InRange(c, 0.5, 1.5);
+        for (int i = 0; i < pixels.Length; i++)
+            Assert.Equal(Math.Clamp((pixels[i] - mean) * c + mean, 0, 255), y[i], 3);
+        var z = new RandomBrightness(0.2, seed: 4).Apply(x, training: true).ToArray<float>();
+        double delta = z[0] - pixels[0];
+        Assert.InRange(delta, -0.2 * 255, 0.2 * 255);
+        for (int i = 0; i < pixels.Length; i++) Assert.Equal(Math.Clamp(pixels[i] + delta, 0, 255), z[i], 3);
+        Assert.Equal(pixels, new RandomBrightness(0.2).Apply(x, training: false).ToArray<float>());
+    }
+
+    [Fact]
+    public void Crops_and_resizing_take_the_windows_Keras_takes()
+    {
+        using var scope = new TensorScope();
+        var v = Enumerable.Range(0, 30).Select(i => (float)i).ToArray();
+        var x = Tensor.FromArray(v, 1, 5, 6, 1);  // value = row * 6 + col
+        var centre = new CenterCrop(3, 2).Apply(x);
+        Assert.Equal(new long[] { 1, 3, 2, 1 }, centre.Shape);
+        Assert.Equal(new float[] { 8, 9, 14, 15, 20, 21 }, centre.ToArray<float>());  // rows 1-3, columns 2-3
+        var small = Tensor.FromArray(new float[] { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 }, 1, 4, 4, 1);
+        var resized = new Resizing(2, 2).Apply(small).ToArray<float>();
+        Assert.Equal(new float[] { 5, 9, 21, 25 }, resized);  // half-pixel bilinear: the mean of each 2 × 2 block
+        var crop = new RandomCrop(2, 3, seed: 1);
+        for (int k = 0; k < 10; k++)
+        {
+            var w = crop.Apply(x, training: true).ToArray<float>();
+            int r0 = (int)w[0] / 6, c0 = (int)w[0] % 6;
+            Assert.Equal(new float[] { w[0], w[0] + 1, w[0] + 2, w[0] + 6, w[0] + 7, w[0] + 8 }, w);  // a contiguous 2 × 3 window
+            Assert.InRange(r0, 0, 3);
+            Assert.InRange(c0, 0, 3);
+        }
+        Assert.Equal(new long[] { 1, 2, 3, 1 }, crop.Apply(x, training: false).Shape);  // inference: the centred window, resized
+    }
+
+    [Fact]
+    public void The_layers_train_inside_a_model_and_round_trip_through_model_save()
+    {
+        using var dir = new Fixtures.TempDir();
+        var model = keras.Sequential([
+            keras.layers.RandomFlip("horizontal", seed: 1, name: "flip"),
+            keras.layers.RandomRotation(0.1, seed: 2),
+            keras.layers.RandomZoom(0.2, seed: 3),
+            keras.layers.RandomTranslation(0.1, 0.1, seed: 4),
+            keras.layers.RandomContrast(0.2, seed: 5),
+            keras.layers.RandomBrightness(0.1, seed: 6),
+            keras.layers.RandomCrop(10, 10, seed: 7),
+            keras.layers.Resizing(8, 8),
+            keras.layers.CenterCrop(6, 6),
+            keras.layers.Rescaling(1.0 / 255),
+            keras.layers.Conv2D(2, 3, activation: "relu"),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1, activation: "sigmoid"),
+        ]);
+        model.build(new Shape(12, 12, 3));
+        model.compile(optimizer: keras.optimizers.Adam(), loss: "binary_crossentropy");
+        using var x = Fixtures.RandomTensor([8, 12, 12, 3], seed: 3).Abs() * 200.0;
+        using var y = Tensor.FromArray(new float[] { 0, 1, 0, 1, 0, 1, 0, 1 }, 8, 1);
+        var h = model.fit(x, y, batch_size: 4, epochs: 1, verbose: 0);
+        Assert.True(double.IsFinite(h.history["loss"][0]));
+        var path = Path.Combine(dir.Path, "m.keras");
+        model.save(path);
+        using var loaded = keras.models.load_model(path);
+        Assert.Equal(model.to_json(), loaded.to_json());
+        using var a = model.predict(x, verbose: 0);
+        using var b = loaded.predict(x, verbose: 0);
+        Assert.Equal(a.ToArray<float>(), b.ToArray<float>());  // inference: random layers are identities, crops deterministic
+    }
+
+    [Fact]
+    public void Bad_arguments_are_refused_naming_the_layer()
+    {
+        Assert.Contains("RandomFlip: mode", Assert.Throws<ArgumentException>(() => new RandomFlip("diagonal")).Message);
+        Assert.Contains("fill_mode", Assert.Throws<ArgumentException>(() => new RandomZoom(0.1, fill_mode: "mirror")).Message);
+        Assert.Contains("Resizing: height and width", Assert.Throws<ArgumentException>(() => new Resizing(0, 4)).Message);
+        Assert.Contains("takes images", Assert.Throws<ArgumentException>(() => new RandomFlip().Apply(Tensor.Zeros([4, 4]), training: true)).Message);
+    }
+}

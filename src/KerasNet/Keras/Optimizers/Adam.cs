@@ -7,8 +7,8 @@ namespace KerasNet.Keras.Optimizers;
 /// α = lr·sqrt(1-β2^t)/(1-β1^t); w -= α·m / (sqrt(v) + ε). Defaults lr 0.001, β 0.9/0.999, ε 1e-7.
 /// </summary>
 public sealed class Adam(double learning_rate = 0.001, double beta_1 = 0.9, double beta_2 = 0.999,
-    double epsilon = 1e-7, bool amsgrad = false, double decay = 0, string name = "Adam")
-    : Optimizer(learning_rate, decay, name)
+    double epsilon = 1e-7, bool amsgrad = false, double decay = 0, string name = "Adam", double? weight_decay = null)
+    : Optimizer(learning_rate, decay, name, weight_decay)
 {
     public double beta_1 { get; } = beta_1;
     public double beta_2 { get; } = beta_2;

@@ -7,14 +7,16 @@ namespace KerasNet.Keras.Optimizers;
 /// e.g. Adam's epsilon is "epsilon hat", added after bias correction). <c>decay</c> is Keras 2's
 /// inverse-time decay: lr_t = learning_rate / (1 + decay · iterations). Accepted by name where an
 /// Optimizer is expected: <c>optimizer: "adam"</c>. Its per-variable state (slots) is freed by
-/// Dispose, or per variable when the model owning them is disposed.
+/// Dispose, or per variable when the model owning them is disposed. <c>weight_decay</c> is Keras 3's decoupled
+/// decay: before each update, w -= w · weight_decay · lr for every variable not excluded (exclude_from_weight_decay).
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
     private readonly Dictionary<Variable, Dictionary<string, Tensor>> _slots = new(ReferenceEqualityComparer.Instance);
 
-    protected Optimizer(double learning_rate, double decay, string name)
+    protected Optimizer(double learning_rate, double decay, string name, double? weight_decay = null)
     {
+        this.weight_decay = weight_decay;
         if (learning_rate < 0) throw new ArgumentException($"learning_rate must be ≥ 0, got {learning_rate}.");
         if (decay < 0) throw new ArgumentException($"decay must be ≥ 0, got {decay}.");
         this.learning_rate = learning_rate;
@@ -28,6 +30,30 @@ public abstract class Optimizer : IDisposable
     public double learning_rate { get; set; }
 
     public double decay { get; }
+
+    /// <summary>Keras 3's decoupled weight decay (null or 0: none): w -= w · weight_decay · lr before each update.</summary>
+    public double? weight_decay
+    {
+        get => _weightDecay;
+        init
+        {
+            if (value is < 0) throw new ArgumentException($"weight_decay must be ≥ 0, got {value}.");
+            _weightDecay = value;
+        }
+    }
+
+    private readonly double? _weightDecay;
+    private readonly List<string> _excludedNames = new();
+    private readonly HashSet<Variable> _excluded = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Keras 3's exclude_from_weight_decay: these variables, and those whose path contains one of the names (e.g. "bias", "bn"), are not decayed.</summary>
+    public void exclude_from_weight_decay(IEnumerable<Variable>? var_list = null, IEnumerable<string>? var_names = null)
+    {
+        foreach (var v in var_list ?? []) _excluded.Add(v);
+        _excludedNames.AddRange(var_names ?? []);
+    }
+
+    private bool Decays(Variable v) => weight_decay is > 0 && !_excluded.Contains(v) && !_excludedNames.Any(n => v.path.Contains(n, StringComparison.Ordinal));
 
     /// <summary>Number of update steps applied so far.</summary>
     public long iterations { get; set; }
@@ -47,6 +73,7 @@ public abstract class Optimizer : IDisposable
                 if (!grad.Shape.SequenceEqual(variable.shape))
                     throw new ArgumentException(
                         $"Gradient shape {Tensor.FormatShape(grad.Shape)} does not match variable '{variable.path}' {Tensor.FormatShape(variable.shape)}.");
+                if (Decays(variable)) variable.Value.AddInPlace(variable.Value, -weight_decay!.Value * lr);  // Keras 3: before the update
                 UpdateStep(grad, variable, lr);
             }
         }

@@ -8,8 +8,8 @@ namespace KerasNet.Keras.Optimizers;
 /// Defaults lr 0.001, ρ 0.9, μ 0, ε 1e-7.
 /// </summary>
 public sealed class RMSprop(double learning_rate = 0.001, double rho = 0.9, double momentum = 0.0,
-    double epsilon = 1e-7, bool centered = false, double decay = 0, string name = "RMSprop")
-    : Optimizer(learning_rate, decay, name)
+    double epsilon = 1e-7, bool centered = false, double decay = 0, string name = "RMSprop", double? weight_decay = null)
+    : Optimizer(learning_rate, decay, name, weight_decay)
 {
     public double rho { get; } = rho;
     public double momentum { get; } = momentum;

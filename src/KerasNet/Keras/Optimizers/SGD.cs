@@ -9,7 +9,7 @@ namespace KerasNet.Keras.Optimizers;
 public sealed class SGD : Optimizer
 {
     public SGD(double learning_rate = 0.01, double momentum = 0.0, bool nesterov = false, double decay = 0,
-        string name = "SGD") : base(learning_rate, decay, name)
+        string name = "SGD", double? weight_decay = null) : base(learning_rate, decay, name, weight_decay)
     {
         if (momentum < 0 || momentum > 1) throw new ArgumentException($"momentum must be in [0, 1], got {momentum}.");
         this.momentum = momentum;

@@ -35,7 +35,7 @@ public static class TrainingConfig
 
     public static JsonObject SerializeOptimizer(Optimizer o)
     {
-        var c = new JsonObject { ["name"] = o.name, ["learning_rate"] = o.learning_rate, ["decay"] = o.decay };
+        var c = new JsonObject { ["name"] = o.name, ["learning_rate"] = o.learning_rate, ["decay"] = o.decay, ["weight_decay"] = o.weight_decay };
         switch (o)
         {
             case Adam a:
@@ -68,14 +68,17 @@ public static class TrainingConfig
         bool B(string k) => c[k] is JsonValue x && x.TryGetValue(out bool b) && b;
         double lr = c.ContainsKey("learning_rate") ? LearningRate(c["learning_rate"], where) : D("lr", double.NaN);
         string name = c["name"]?.GetValue<string>() ?? cls;
+        double? WeightDecay() => c["weight_decay"] is JsonValue w && w.TryGetValue(out double d) ? d : null;
         switch (cls)
         {
             case "Adam":
-                return new Adam(double.IsNaN(lr) ? 0.001 : lr, D("beta_1", 0.9), D("beta_2", 0.999), D("epsilon", 1e-7), B("amsgrad"), D("decay", 0), name);
+                return new Adam(double.IsNaN(lr) ? 0.001 : lr, D("beta_1", 0.9), D("beta_2", 0.999), D("epsilon", 1e-7), B("amsgrad"), D("decay", 0), name, WeightDecay());
+            case "AdamW":
+                return new Adam(double.IsNaN(lr) ? 0.001 : lr, D("beta_1", 0.9), D("beta_2", 0.999), D("epsilon", 1e-7), B("amsgrad"), 0, name, WeightDecay() ?? 0.004);
             case "RMSprop":
-                return new RMSprop(double.IsNaN(lr) ? 0.001 : lr, D("rho", 0.9), D("momentum", 0), D("epsilon", 1e-7), B("centered"), D("decay", 0), name);
+                return new RMSprop(double.IsNaN(lr) ? 0.001 : lr, D("rho", 0.9), D("momentum", 0), D("epsilon", 1e-7), B("centered"), D("decay", 0), name, WeightDecay());
             case "SGD":
-                return new SGD(double.IsNaN(lr) ? 0.01 : lr, D("momentum", 0), B("nesterov"), D("decay", 0), name);
+                return new SGD(double.IsNaN(lr) ? 0.01 : lr, D("momentum", 0), B("nesterov"), D("decay", 0), name, WeightDecay());
             default:
                 missing = cls;
                 return null;

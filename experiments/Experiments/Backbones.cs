@@ -35,11 +35,23 @@ public static class Backbones
     /// <summary>The image size a backbone takes (square).</summary>
     public static int ImageSize(string backbone) => backbone == "resnet18" ? ResNet18.Size : CatsDogsModels.ImageSize;
 
-    private static Functional ResNet18WithPreprocessing(string? weights)
+    /// <summary>
+    /// The base as a feature map, not pooled, at <paramref name="size"/> (ResNet18: always 224, its preprocessing inside): for
+    /// the experiments that pool or flatten it themselves (catsdogs-gap's GlobalAveragePooling2D).
+    /// </summary>
+    public static Functional BuildMap(string backbone, string? weights, int size) => backbone switch
+    {
+        "vgg16" => keras.applications.VGG16(include_top: false, weights: weights, input_shape: (size, size, 3)),
+        "mobilenet" => keras.applications.MobileNet(input_shape: (size, size, 3), alpha: 0.25, include_top: false, weights: weights),
+        "resnet18" => ResNet18WithPreprocessing(weights, pooled: false),
+        _ => throw new ArgumentException($"Unknown backbone '{backbone}' ({string.Join(", ", Names)})."),
+    };
+
+    private static Functional ResNet18WithPreprocessing(string? weights, bool pooled = true)
     {
         var inputs = keras.Input((ResNet18.Size, ResNet18.Size, 3), name: "image");
-        var x = ResNet18.ApplyPreprocessing(inputs);
-        x = keras.layers.GlobalAveragePooling2D(name: "avg_pool").Apply(ResNet18.Apply(x));
+        var x = ResNet18.Apply(ResNet18.ApplyPreprocessing(inputs));
+        if (pooled) x = keras.layers.GlobalAveragePooling2D(name: "avg_pool").Apply(x);
         var model = keras.Model(inputs, x, name: "resnet18");
         if (weights is null)  // the same layers, freshly initialized
         {

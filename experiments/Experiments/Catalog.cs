@@ -15,6 +15,7 @@ public static class Catalog
         new CatsDogsBottleneck(),
         new CatsDogsVggAugment(),
         new CatsDogsFinetune(),
+        new CatsDogsGap(),
         new CatsDogsEvaluate(),
         new OctRetinaExperiment(),
     ];

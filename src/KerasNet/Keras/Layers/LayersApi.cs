@@ -99,6 +99,13 @@ public sealed class LayersApi
     public RandomContrast RandomContrast(double factor, (double Min, double Max)? value_range = null, int? seed = null, string? name = null) =>
         new(factor, null, value_range?.Min ?? 0, value_range?.Max ?? 255, seed, name);
 
+    public RandomResizedCrop RandomResizedCrop(int height, int width, (double Min, double Max)? scale = null, (double Min, double Max)? ratio = null,
+        int? seed = null, string? name = null) => new(height, width, scale, ratio, seed, name);
+
+    public RandomColorJitter RandomColorJitter(double brightness_factor = 0, double contrast_factor = 0, double saturation_factor = 0,
+        double hue_factor = 0, (double Min, double Max)? value_range = null, int? seed = null, string? name = null) =>
+        new(brightness_factor, contrast_factor, saturation_factor, hue_factor, value_range?.Min ?? 0, value_range?.Max ?? 255, seed, name);
+
     public RandomBrightness RandomBrightness(double factor, (double Min, double Max)? value_range = null, int? seed = null, string? name = null) =>
         new(factor, null, value_range?.Min ?? 0, value_range?.Max ?? 255, seed, name);
 

@@ -47,6 +47,8 @@ public static class LayerConfig
         ["RandomTranslation"] = RandomTranslation.FromConfig,
         ["RandomContrast"] = RandomContrast.FromConfig,
         ["RandomBrightness"] = RandomBrightness.FromConfig,
+        ["RandomResizedCrop"] = RandomResizedCrop.FromConfig,
+        ["RandomColorJitter"] = RandomColorJitter.FromConfig,
         ["Reshape"] = Reshape.FromConfig,
         ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
         ["Permute"] = Permute.FromConfig,

@@ -101,6 +101,34 @@ public class ImagePreprocessingLayersTests
     }
 
     [Fact]
+    public void Resized_crops_take_windows_of_the_area_and_ratio_asked_and_colour_jitter_follows_torchvisions_formulas()
+    {
+        using var scope = new TensorScope();
+        var crop = new RandomResizedCrop(4, 4, scale: (0.25, 0.5), ratio: (0.5, 2.0), seed: 3);
+        for (int k = 0; k < 50; k++)
+        {
+            var (top, left, h, w) = crop.Window(40, 60);
+            Assert.InRange(h * w, 0.25 * 2400 * 0.85, 0.5 * 2400 * 1.15);  // the area fraction (rounding aside)
+            Assert.InRange((double)w / h, 0.5 * 0.85, 2.0 * 1.15);
+            Assert.InRange(top, 0, 40 - h);
+            Assert.InRange(left, 0, 60 - w);
+        }
+        var x = Fixtures.RandomTensor([2, 40, 60, 3], seed: 2).Abs() * 100.0;
+        Assert.Equal(new long[] { 2, 4, 4, 3 }, crop.Apply(x, training: true).Shape);
+        Assert.Equal(new long[] { 2, 4, 4, 3 }, crop.Apply(x, training: false).Shape);
+        // saturation 0 … 2 around each pixel's grey: a grey pixel stays, a coloured one keeps its grey level
+        var pixels = Tensor.FromArray(new float[] { 100, 100, 100, 200, 50, 10 }, 1, 1, 2, 3);
+        var jitter = new RandomColorJitter(saturation_factor: 1.0, seed: 5);
+        var y = jitter.Apply(pixels, training: true).ToArray<float>();
+        Assert.Equal(new float[] { 100, 100, 100 }, y[..3]);
+        double grey = 0.299 * 200 + 0.587 * 50 + 0.114 * 10, s = (y[3] - grey) / (200 - grey);
+        Assert.InRange(s, 0, 2);
+        Assert.Equal(Math.Clamp(grey + (50 - grey) * s, 0, 255), y[4], 3);
+        Assert.Equal(pixels.ToArray<float>(), new RandomColorJitter().Apply(pixels, training: true).ToArray<float>());  // ColorJitter(): identity
+        Assert.Throws<NotSupportedException>(() => new RandomColorJitter(hue_factor: 0.1));
+    }
+
+    [Fact]
     public void The_layers_train_inside_a_model_and_round_trip_through_model_save()
     {
         using var dir = new Fixtures.TempDir();

@@ -4,4 +4,6 @@ namespace KerasNet.Keras.Datasets;
 public sealed class DatasetsApi
 {
     public FashionMnist fashion_mnist { get; } = new();
+
+    public Cifar10 cifar10 { get; } = new();
 }

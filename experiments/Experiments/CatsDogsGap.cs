@@ -44,7 +44,9 @@ public sealed class CatsDogsGap : Experiment
             var label = Tensor.FromArray([Path.GetFileName(path).StartsWith("dog.", StringComparison.Ordinal) ? 1f : 0f], 1);
             return (image, label);
         }
-        var files = tf.data.Dataset.list_files(Path.Combine(folder, "*.jpg"), shuffle: false);
+        // training: list_files's own per-pass shuffle (TensorFlow's default; the file names come sorted, all cats first, which a
+        // 300-element buffer alone would leave in long runs of one class), then the script's shuffle and repeat
+        var files = tf.data.Dataset.list_files(Path.Combine(folder, "*.jpg"), shuffle: training, seed: seed);
         if (training) files = files.shuffle(ShuffleBuffer, seed).repeat();  // validation and test: one pass, in order
         return files.map_and_batch(Load, batch_size: BatchSize, num_parallel_calls: Environment.ProcessorCount).prefetch(2);
     }

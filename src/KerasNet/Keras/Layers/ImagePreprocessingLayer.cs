@@ -15,12 +15,14 @@ public abstract class ImagePreprocessingLayer(int? seed, string? name) : Layer(n
     public int? seed { get; } = seed;
 
     private Random? _own;
+    private readonly object _lock = new();
 
     /// <summary>A uniform number in [lo, hi).</summary>
     protected double Uniform(double lo, double hi)
     {
         if (hi <= lo) return lo;
-        if (seed is { } s) return lo + (hi - lo) * (_own ??= new Random(s)).NextDouble();
+        if (seed is { } s)
+            lock (_lock) return lo + (hi - lo) * (_own ??= new Random(s)).NextDouble();  // replicas on threads share the layer
         using var u = Tensor.RandomUniform([1], lo, hi);
         return u.ToArray<float>()[0];
     }

@@ -12,7 +12,10 @@ public sealed class ProgbarLogger(int verbose = 1, TextWriter? output = null) : 
     private TimeSpan _startedAt;
 
     /// <summary>The time since some fixed moment (a monotonic clock; replaceable in tests).</summary>
-    internal Func<TimeSpan> Clock { get; set; } = () => TimeSpan.FromTicks(System.Diagnostics.Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency);
+    internal Func<TimeSpan> Clock { get; set; } = () => Monotonic.Elapsed;
+
+    // (GetTimestamp() · TicksPerSecond overflows a long after some minutes of uptime: a running stopwatch does not)
+    private static readonly System.Diagnostics.Stopwatch Monotonic = System.Diagnostics.Stopwatch.StartNew();
 
     public override void on_train_begin(IDictionary<string, double>? logs = null)
     {

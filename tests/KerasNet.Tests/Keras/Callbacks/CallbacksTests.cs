@@ -263,5 +263,11 @@ public class CallbacksTests
         quick.on_epoch_end(0, new Dictionary<string, double> { ["loss"] = 0.5 });
         quick.on_epoch_begin(1);
         Assert.Contains("Epoch 2/3", shortRun.ToString().Split('\n'));  // 2 × 20 s left
+
+        // the real clock moves forward by what passes (it once overflowed on machines up for a while)
+        var clock = new ProgbarLogger().Clock;
+        var t0 = clock();
+        Thread.Sleep(50);
+        Assert.InRange((clock() - t0).TotalSeconds, 0.045, 30);
     }
 }

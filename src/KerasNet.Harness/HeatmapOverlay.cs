@@ -57,7 +57,22 @@ public static class HeatmapOverlay
     /// <summary>Writes the overlay with its caption as a PNG (through a temporary, atomically).</summary>
     public static void WritePng(string path, byte[] rgb, int height, int width, string caption)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using var bitmap = Bitmap(rgb, height, width);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            float size = Math.Max(10, height / 12f);
+            using var font = new SKPaint { Typeface = CaptionTypeface, TextSize = size, IsAntialias = true, Color = SKColors.White };
+            using var band = new SKPaint { Color = new SKColor(0, 0, 0, 160) };
+            canvas.DrawRect(0, 0, width, size * 1.4f, band);
+            canvas.DrawText(caption, size * 0.3f, size * 1.05f, font);
+        }
+        SavePng(path, bitmap);
+    }
+
+    /// <summary>An opaque bitmap of RGB bytes (height × width × 3).</summary>
+    internal static SKBitmap Bitmap(byte[] rgb, int height, int width)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var pixels = new byte[width * height * 4];
         for (int i = 0; i < width * height; i++)
         {
@@ -67,14 +82,12 @@ public static class HeatmapOverlay
             pixels[i * 4 + 3] = 255;
         }
         System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            float size = Math.Max(10, height / 12f);
-            using var font = new SKPaint { Typeface = CaptionTypeface, TextSize = size, IsAntialias = true, Color = SKColors.White };
-            using var band = new SKPaint { Color = new SKColor(0, 0, 0, 160) };
-            canvas.DrawRect(0, 0, width, size * 1.4f, band);
-            canvas.DrawText(caption, size * 0.3f, size * 1.05f, font);
-        }
+        return bitmap;
+    }
+
+    /// <summary>The bitmap as a PNG file, written atomically.</summary>
+    internal static void SavePng(string path, SKBitmap bitmap)
+    {
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         KerasNet.Keras.Saving.AtomicFile.WriteAllBytes(path, data.ToArray());

@@ -18,21 +18,12 @@ public static class ImageStrip
         {
             var rgb = tiles[t].Rgb;
             if (rgb.Length != height * width * 3) throw new ArgumentException($"ImageStrip: image {t} is not {height}×{width} RGB.");
-            using var tile = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-            var pixels = new byte[width * height * 4];
-            for (int i = 0; i < width * height; i++)
-            {
-                for (int c = 0; c < 3; c++) pixels[i * 4 + c] = (byte)Math.Clamp(Math.Round(rgb[i * 3 + c]), 0, 255);
-                pixels[i * 4 + 3] = 255;
-            }
-            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, tile.GetPixels(), pixels.Length);
+            using var tile = HeatmapOverlay.Bitmap(rgb.Select(v => (byte)Math.Clamp(Math.Round(v), 0, 255)).ToArray(), height, width);
             float x = t * (width + Gap);
             canvas.DrawBitmap(tile, x, 0);
             canvas.DrawText(tiles[t].Caption, x + width / 2f, height + 16, paint);
         }
         canvas.Flush();
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        KerasNet.Keras.Saving.AtomicFile.WriteAllBytes(path, data.ToArray());
+        HeatmapOverlay.SavePng(path, bitmap);
     }
 }

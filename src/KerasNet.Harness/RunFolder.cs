@@ -78,7 +78,7 @@ public sealed class RunFolder : IDisposable
 
     private void Check(Experiment experiment, ExperimentOptions options)
     {
-        var config = ReadJson(Path.Combine(Directory, "config.json"));
+        var config = RunRecords.ReadJsonObject(Path.Combine(Directory, "config.json"));
         if (config is { } c && c.TryGetProperty("experiment", out var name) && name.GetString() is { } other && other != experiment.Name)
             throw new RunFolderException($"{Directory} holds a {other} run, not {experiment.Name}: choose another --output (or delete {Directory} to reuse the name).");
         if (config is { } cb && experiment.UsesBackbone && cb.TryGetProperty("backbone", out var bb) && bb.GetString() is { Length: > 0 } backbone
@@ -88,7 +88,7 @@ public sealed class RunFolder : IDisposable
         if (!experiment.Trains || !File.Exists(Path.Combine(Directory, "metrics.json"))) return;
 
         int? done = config is { } ce && ce.TryGetProperty("epochs", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetInt32() : null;
-        var metrics = ReadJson(Path.Combine(Directory, "metrics.json"));
+        var metrics = RunRecords.ReadJsonObject(Path.Combine(Directory, "metrics.json"));
         var best = metrics is { } m && m.TryGetProperty("best_val_accuracy", out var b) && b.ValueKind == JsonValueKind.Number
             ? $", best val_accuracy {b.GetDouble():F4}" : "";
         var what = $"{Directory} is a finished {experiment.Name} run ({(done is { } d ? $"{d} epochs" : "epochs not recorded")}{best})";
@@ -106,19 +106,6 @@ public sealed class RunFolder : IDisposable
         throw new RunFolderException($"{what}; nothing to do. It keeps no backup to continue from: {start}.");
     }
 
-    private static JsonElement? ReadJson(string path)
-    {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : null;
-        }
-        catch (JsonException)
-        {
-            return null;  // a record cut short is rewritten by this run
-        }
-    }
 
     public void Dispose()
     {

@@ -42,6 +42,21 @@ public static class RunRecords
         return sb.ToString();
     }
 
+    /// <summary>A JSON record (config.json, metrics.json, …) as an object; null when absent, unreadable or not an object.</summary>
+    public static JsonElement? ReadJsonObject(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;  // never happens with atomic writes; a hand-edited or unreadable record must not break compare or a rerun
+        }
+    }
+
     /// <summary>A history.csv read back (key → values per epoch); null when the folder has none or it is unreadable.</summary>
     public static Dictionary<string, List<double>>? ReadHistory(string folder)
     {

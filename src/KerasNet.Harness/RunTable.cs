@@ -28,9 +28,9 @@ public static class RunTable
 
     public static Row LoadOne(string folder)
     {
-        var config = ReadJson(Path.Combine(folder, "config.json"));
-        var metrics = ReadJson(Path.Combine(folder, "metrics.json"));
-        var failure = metrics is null ? ReadJson(Path.Combine(folder, RunRecords.FailureFile)) : null;
+        var config = RunRecords.ReadJsonObject(Path.Combine(folder, "config.json"));
+        var metrics = RunRecords.ReadJsonObject(Path.Combine(folder, "metrics.json"));
+        var failure = metrics is null ? RunRecords.ReadJsonObject(Path.Combine(folder, RunRecords.FailureFile)) : null;
         string S(JsonElement? e, string k) => e is { } j && j.TryGetProperty(k, out var v) ? v.ToString() : "";
         double? D(JsonElement? e, string k) => e is { } j && j.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
         return new Row(folder,
@@ -45,19 +45,6 @@ public static class RunTable
             failure is { } f ? S(f, "error") : null);
     }
 
-    private static JsonElement? ReadJson(string path)
-    {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : null;
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            return null;  // never happens with atomic writes; a hand-edited or unreadable file must not break compare
-        }
-    }
 
     public static string[] Columns => ["experiment", "backbone", "precision", "replicas", "epochs", "best val acc", "final val acc", "test acc", "article", "time", "img/s", "run"];
 

@@ -24,9 +24,7 @@ public static class MobileNet
         int classes = 1000, string? classifier_activation = "softmax", string? name = null)
     {
         bool imagenet = weights == "imagenet";
-        if (imagenet && include_top && classes != 1000)
-            throw new ArgumentException($"If using weights=\"imagenet\" with include_top=true, classes should be 1000; got {classes}.");
-        if (pooling is not (null or "avg" or "max")) throw new ArgumentException($"pooling must be null, \"avg\" or \"max\", got '{pooling}'.");
+        ApplicationChecks.Arguments(weights, include_top, classes, pooling);
         input_shape ??= input_tensor?.shape.WithoutBatch();
         int defaultSize = input_shape is { } s0 && s0[0] == s0[1] && s0[0] is 128 or 160 or 192 or 224 ? s0[0]!.Value : 224;
         var shape = ImagenetUtils.ObtainInputShape(input_shape, defaultSize, 32, include_top, imagenet);
@@ -57,8 +55,7 @@ public static class MobileNet
             x = new Reshape(new Shape(classes), name: "reshape_2").Apply(x);
             x = new Activation(classifier_activation ?? "linear", name: "predictions").Apply(x);
         }
-        else if (pooling == "avg") x = new GlobalAveragePooling2D().Apply(x);
-        else if (pooling == "max") x = new GlobalMaxPooling2D().Apply(x);
+        else x = ApplicationChecks.Pool(x, pooling);
 
         var model = new Functional(inputs, x, name ?? string.Format(CultureInfo.InvariantCulture, "mobilenet_{0:0.00}_{1}", alpha, rows));
         if (weights is not null)

@@ -1,4 +1,3 @@
-using KerasNet.Keras.Layers;
 using KerasNet.Keras.Models;
 
 namespace KerasNet.Keras.Applications;
@@ -19,33 +18,7 @@ public static class VGG19
     public const string WeightsHashNoTop = "253f8cb515780f3b799900260a226db6";
 
     public static Functional Build(bool include_top = true, string? weights = "imagenet", KerasTensor? input_tensor = null,
-        Shape? input_shape = null, string? pooling = null, int classes = 1000, string? classifier_activation = "softmax")
-    {
-        ApplicationChecks.Arguments(weights, include_top, classes, pooling);
-        var shape = ImagenetUtils.ObtainInputShape(input_shape ?? input_tensor?.shape.WithoutBatch(), 224, 32, include_top, weights == "imagenet");
-        var inputs = input_tensor ?? new InputLayer(shape).Output;
-        var x = inputs;
-        int[] widths = [64, 128, 256, 512, 512];
-        int[] depths = [2, 2, 4, 4, 4];
-        for (int b = 0; b < 5; b++)
-        {
-            for (int c = 0; c < depths[b]; c++)
-                x = new Conv2D(widths[b], (3, 3), activation: "relu", padding: "same", name: $"block{b + 1}_conv{c + 1}").Apply(x);
-            x = new MaxPooling2D((2, 2), strides: (2, 2), name: $"block{b + 1}_pool").Apply(x);
-        }
-        if (include_top)
-        {
-            x = new Flatten(name: "flatten").Apply(x);
-            x = new Dense(4096, activation: "relu", name: "fc1").Apply(x);
-            x = new Dense(4096, activation: "relu", name: "fc2").Apply(x);
-            x = new Dense(classes, activation: classifier_activation, name: "predictions").Apply(x);
-        }
-        else x = ApplicationChecks.Pool(x, pooling);
-        var model = new Functional(inputs, x, "vgg19");
-        var path = include_top
-            ? ImagenetUtils.ResolveWeights(weights, WeightsFile, WeightsPath, WeightsHash)
-            : ImagenetUtils.ResolveWeights(weights, WeightsFileNoTop, WeightsPathNoTop, WeightsHashNoTop);
-        if (path is not null) model.load_weights(path);
-        return model;
-    }
+        Shape? input_shape = null, string? pooling = null, int classes = 1000, string? classifier_activation = "softmax") =>
+        Vgg.Build([2, 2, 4, 4, 4], "vgg19", include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation,
+            include_top ? (WeightsFile, WeightsPath, WeightsHash) : (WeightsFileNoTop, WeightsPathNoTop, WeightsHashNoTop));
 }

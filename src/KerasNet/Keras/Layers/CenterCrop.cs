@@ -34,7 +34,7 @@ public sealed class CenterCrop : ImagePreprocessingLayer
         return image.Narrow(0, (h - height) / 2, height).Narrow(1, (w - width) / 2, width);
     }
 
-    public override Shape ComputeOutputShape(Shape s) => s.Rank == 4 ? new Shape(s[0], height, width, s[3]) : new Shape(height, width, s[2]);
+    public override Shape ComputeOutputShape(Shape s) => Sized(s, height, width);
 
     public override JsonObject get_config()
     {

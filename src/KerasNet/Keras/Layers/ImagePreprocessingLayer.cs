@@ -55,6 +55,9 @@ public abstract class ImagePreprocessingLayer(int? seed, string? name) : Layer(n
 
     public override Shape ComputeOutputShape(Shape s) => s;
 
+    /// <summary>The input shape with its rows and columns replaced (the layers that crop or resize to height × width).</summary>
+    protected static Shape Sized(Shape s, int height, int width) => s.Rank == 4 ? new Shape(s[0], height, width, s[3]) : new Shape(height, width, s[2]);
+
     /// <summary>Keras's factor: f → (-f, f); (lo, hi) as given.</summary>
     public static (double Lower, double Upper) Factor(double lower, double? upper) => upper is { } u ? (lower, u) : (-Math.Abs(lower), Math.Abs(lower));
 
@@ -102,4 +105,8 @@ public abstract class ImagePreprocessingLayer(int? seed, string? name) : Layer(n
     }
 
     internal static JsonNode FactorNode(double lower, double upper) => new JsonArray(lower, upper);
+
+    /// <summary>A config's value_range (min, max), Keras's (0, 255) when absent.</summary>
+    internal static (double Min, double Max) ReadValueRange(ConfigReader c) =>
+        c.Take("value_range") is JsonArray { Count: 2 } r ? (r[0]!.GetValue<double>(), r[1]!.GetValue<double>()) : (0, 255);
 }

@@ -38,8 +38,8 @@ public sealed class RandomBrightness : ImagePreprocessingLayer
     internal static RandomBrightness FromConfig(ConfigReader c)
     {
         var (lo, hi) = ReadFactor(c, "factor", 0);
-        var range = c.Take("value_range") as JsonArray;
+        var range = ReadValueRange(c);
         c.Ignore("data_format");
-        return new RandomBrightness(lo, hi, range?[0]?.GetValue<double>() ?? 0, range?[1]?.GetValue<double>() ?? 255, c.Take("seed")?.GetValue<int?>(), c.Name);
+        return new RandomBrightness(lo, hi, range.Min, range.Max, c.Take("seed")?.GetValue<int?>(), c.Name);
     }
 }

@@ -69,8 +69,8 @@ public sealed class RandomColorJitter : ImagePreprocessingLayer
 
     internal static RandomColorJitter FromConfig(ConfigReader c)
     {
-        var range = c.Take("value_range") as JsonArray;
+        var range = ReadValueRange(c);
         return new RandomColorJitter(c.Double("brightness_factor", 0), c.Double("contrast_factor", 0), c.Double("saturation_factor", 0),
-            c.Double("hue_factor", 0), range?[0]?.GetValue<double>() ?? 0, range?[1]?.GetValue<double>() ?? 255, c.Take("seed")?.GetValue<int?>(), c.Name);
+            c.Double("hue_factor", 0), range.Min, range.Max, c.Take("seed")?.GetValue<int?>(), c.Name);
     }
 }

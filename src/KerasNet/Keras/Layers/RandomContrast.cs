@@ -39,8 +39,8 @@ public sealed class RandomContrast : ImagePreprocessingLayer
     internal static RandomContrast FromConfig(ConfigReader c)
     {
         var (lo, hi) = ReadFactor(c, "factor", 0);
-        var range = c.Take("value_range") as JsonArray;
+        var range = ReadValueRange(c);
         c.Ignore("data_format");
-        return new RandomContrast(lo, hi, range?[0]?.GetValue<double>() ?? 0, range?[1]?.GetValue<double>() ?? 255, c.Take("seed")?.GetValue<int?>(), c.Name);
+        return new RandomContrast(lo, hi, range.Min, range.Max, c.Take("seed")?.GetValue<int?>(), c.Name);
     }
 }

@@ -38,7 +38,7 @@ public sealed class RandomCrop : ImagePreprocessingLayer
         return image.Narrow(0, Math.Min(top, h - height), height).Narrow(1, Math.Min(left, w - width), width);
     }
 
-    public override Shape ComputeOutputShape(Shape s) => s.Rank == 4 ? new Shape(s[0], height, width, s[3]) : new Shape(height, width, s[2]);
+    public override Shape ComputeOutputShape(Shape s) => Sized(s, height, width);
 
     public override JsonObject get_config()
     {

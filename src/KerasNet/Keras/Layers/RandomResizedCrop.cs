@@ -72,7 +72,7 @@ public sealed class RandomResizedCrop : ImagePreprocessingLayer
         return ((H - ch) / 2, (W - cw) / 2, ch, cw);
     }
 
-    public override Shape ComputeOutputShape(Shape s) => s.Rank == 4 ? new Shape(s[0], height, width, s[3]) : new Shape(height, width, s[2]);
+    public override Shape ComputeOutputShape(Shape s) => Sized(s, height, width);
 
     public override JsonObject get_config()
     {

@@ -45,7 +45,7 @@ public sealed class Resizing : ImagePreprocessingLayer
         return interpolation == "nearest" ? Image.ResizeNearestTF(x, height, width) : Image.ResizeBilinear(x, height, width);
     }
 
-    public override Shape ComputeOutputShape(Shape s) => s.Rank == 4 ? new Shape(s[0], height, width, s[3]) : new Shape(height, width, s[2]);
+    public override Shape ComputeOutputShape(Shape s) => Sized(s, height, width);
 
     public override JsonObject get_config()
     {

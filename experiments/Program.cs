@@ -13,7 +13,7 @@ var threads = new Option<int?>("--threads") { Description = "Engine threads (def
 var verbose = new Option<int>("--verbose") { Description = "0 silent, 1 progress bar, 2 one line per epoch", DefaultValueFactory = _ => 1, Recursive = true };
 var precision = new Option<string>("--precision") { Description = "float32 or mixed_bfloat16 (bf16 compute, float32 variables)", DefaultValueFactory = _ => "float32", Recursive = true };
 precision.AcceptOnlyFromAmong("float32", "mixed_bfloat16");
-var backbone = new Option<string>("--backbone") { Description = "vgg16, mobilenet (α 0.25) or resnet18 (ImageNet, from ML.NET's NuGet package) for the pretrained experiments", DefaultValueFactory = _ => "vgg16", Recursive = true };
+var backbone = new Option<string?>("--backbone") { Description = "vgg16, mobilenet (α 0.25) or resnet18 (ImageNet, from ML.NET's NuGet package) for the pretrained experiments (default: the script's own, vgg16; resnet18 for cifar10-*)", Recursive = true };
 backbone.AcceptOnlyFromAmong(Backbones.Names);
 
 var weights = new Option<string>("--weights") { Description = "Weights of the pretrained base: imagenet, a Keras .h5 file, or none (random, smoke runs only)", DefaultValueFactory = _ => "imagenet", Recursive = true };
@@ -42,6 +42,7 @@ list.SetAction(_ =>
 });
 root.Subcommands.Add(list);
 
+var count = new Option<int?>("--count") { Description = "Images to write (default: all 60,000 Fashion-MNIST training images)" };
 var sizes = new Option<string?>("--sizes") { Description = "Images per class for training,validation,test (default 1500,500,500)" };
 var runsArg = new Argument<string[]>("runs") { Description = "run folders (default: every folder under runs/)", Arity = ArgumentArity.ZeroOrMore };
 var comparePlot = new Option<string?>("--plot") { Description = "the SVG chart of every run's validation accuracy per epoch (default: runs/compare_val_accuracy.svg)" };
@@ -135,6 +136,7 @@ foreach (var experiment in Catalog.All)
     var cmd = new Command(experiment.Name, experiment.Description);
     if (experiment is CatsDogsEvaluate) cmd.Arguments.Add(runsArg);
     if (experiment is CatsDogsPrepare) cmd.Options.Add(sizes);
+    if (experiment is DigitsPrepare) cmd.Options.Add(count);
     cmd.SetAction(parse => CliErrors.Run(experiment.Name, parse.GetValue(trace), Console.Error, () => Runner.Run(experiment, new ExperimentOptions
     {
         DataDir = parse.GetValue(dataDir),
@@ -145,7 +147,7 @@ foreach (var experiment in Catalog.All)
         Threads = parse.GetValue(threads),
         Verbose = parse.GetValue(verbose),
         Precision = parse.GetValue(precision)!,
-        Backbone = parse.GetValue(backbone)!,
+        Backbone = parse.GetValue(backbone) ?? experiment.DefaultBackbone,
         Weights = parse.GetValue(weights) is "none" ? null : parse.GetValue(weights),
         Replicas = parse.GetValue(replicas),
         Workers = parse.GetValue(workers),
@@ -153,6 +155,7 @@ foreach (var experiment in Catalog.All)
         Cluster = parse.GetValue(cluster)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         TaskIndex = parse.GetValue(taskIndex),
         SplitSizes = experiment is CatsDogsPrepare ? ParseSizes(parse.GetValue(sizes)) : null,
+        Count = experiment is DigitsPrepare ? parse.GetValue(count) : null,
         Runs = experiment is CatsDogsEvaluate ? parse.GetValue(runsArg) ?? [] : [],
     }, Console.Out)));
     root.Subcommands.Add(cmd);

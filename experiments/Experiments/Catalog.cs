@@ -17,6 +17,11 @@ public static class Catalog
         new CatsDogsFinetune(),
         new CatsDogsGap(),
         new CatsDogsEvaluate(),
+        new Cifar10ResNet18Features(),
+        new Cifar10ResNet18Finetune(),
+        new DigitsPrepare(),
+        new DigitsVgg16Features(),
+        new DigitsVgg16Finetune(),
         new OctRetinaExperiment(),
     ];
 }

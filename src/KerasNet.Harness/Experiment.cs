@@ -18,6 +18,9 @@ public abstract class Experiment
     /// <summary>Whether --backbone and --weights mean anything to this experiment (the pretrained ones).</summary>
     public virtual bool UsesBackbone => false;
 
+    /// <summary>The backbone when --backbone is not given: the script's own network (VGG16 for the Keras articles).</summary>
+    public virtual string DefaultBackbone => "vgg16";
+
     /// <summary>
     /// Whether the experiment trains a model, so that its finished run folder is not trained again;
     /// the ones that only prepare data or evaluate redo their work on every start.
@@ -47,6 +50,9 @@ public sealed record ExperimentOptions
 
     /// <summary>catsdogs-prepare --sizes: images per class for training, validation and test (default the article's 1500, 500, 500).</summary>
     public (int Train, int Validation, int Test)? SplitSizes { get; init; }
+
+    /// <summary>digits-prepare --count: how many images to write (default all).</summary>
+    public int? Count { get; init; }
 
     /// <summary>Run folders an evaluation reads (catsdogs-evaluate); empty means every finished run under runs/.</summary>
     public IReadOnlyList<string> Runs { get; init; } = [];

@@ -27,6 +27,8 @@ public abstract class ImagePreprocessingLayer(int? seed, string? name) : Layer(n
         return u.ToArray<float>()[0];
     }
 
+    protected override bool KeepsBuildShape => false;
+
     /// <summary>Whether inference leaves images as they are (the random layers): export drops them, as it drops Dropout.</summary>
     internal virtual bool IdentityAtInference => true;
 

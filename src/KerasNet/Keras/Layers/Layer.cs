@@ -150,10 +150,16 @@ public abstract class Layer : IDisposable
         built = true;
     }
 
+    /// <summary>
+    /// Whether later calls must match the shape the layer was built for (Keras's input_spec from build). The image
+    /// preprocessing layers take images of any size, batched or not, as Keras's do in a tf.data map.
+    /// </summary>
+    protected virtual bool KeepsBuildShape => true;
+
     private void CheckCompatibleWithBuild(Shape inputShape)
     {
         var expected = input_shape;
-        if (expected is null) return;
+        if (expected is null || !KeepsBuildShape) return;
         bool ok = expected.Rank == inputShape.Rank;
         for (int i = 1; ok && i < expected.Rank; i++)
             if (expected[i] is { } e && inputShape[i] is { } g && e != g)

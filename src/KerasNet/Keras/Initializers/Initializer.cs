@@ -86,8 +86,8 @@ public abstract class Initializer
         "truncated_normal" => new TruncatedNormal(),
         "zeros" or "zero" => new Constant(0),
         "ones" or "one" => new Constant(1),
-        "random_uniform" => new RandomUniform(),
-        "random_normal" => new RandomNormal(),
+        "random_uniform" or "uniform" => new RandomUniform(),  // "uniform", "normal": Keras 2's names
+        "random_normal" or "normal" => new RandomNormal(),
         _ => throw new ArgumentException($"Unknown initializer '{identifier}'."),
     };
 

@@ -106,6 +106,12 @@ public sealed class LayersApi
         double hue_factor = 0, (double Min, double Max)? value_range = null, int? seed = null, string? name = null) =>
         new(brightness_factor, contrast_factor, saturation_factor, hue_factor, value_range?.Min ?? 0, value_range?.Max ?? 255, seed, name);
 
+    public RandomHue RandomHue(double factor, (double Min, double Max)? value_range = null, int? seed = null, string? name = null) =>
+        new(factor, null, value_range?.Min ?? 0, value_range?.Max ?? 255, seed, name);
+
+    public RandomHue RandomHue((double Lower, double Upper) factor, (double Min, double Max)? value_range = null, int? seed = null, string? name = null) =>
+        new(factor.Lower, factor.Upper, value_range?.Min ?? 0, value_range?.Max ?? 255, seed, name);
+
     public RandomBrightness RandomBrightness(double factor, (double Min, double Max)? value_range = null, int? seed = null, string? name = null) =>
         new(factor, null, value_range?.Min ?? 0, value_range?.Max ?? 255, seed, name);
 

@@ -8,8 +8,8 @@ namespace KerasNet.Keras.Layers;
 /// Keras 3's RandomColorJitter (torchvision's ColorJitter), in training, in this order: brightness (× a factor drawn
 /// from [1 - b, 1 + b]), contrast (towards the image's mean grey level, factor from [1 - c, 1 + c]) and saturation
 /// (towards each pixel's grey level, 0.299 R + 0.587 G + 0.114 B, factor from [1 - s, 1 + s]), each clipped to
-/// value_range (0-255). A factor of 0 leaves that property alone (ColorJitter() with no arguments is the identity).
-/// Hue jitter is not implemented: a hue factor other than 0 is refused.
+/// value_range (0-255), then hue as <see cref="RandomHue"/> turns it (hue_factor f: ± up to f / 2 of the colour circle,
+/// f in [0, 1]). A factor of 0 leaves that property alone (ColorJitter() with no arguments is the identity).
 /// </summary>
 public sealed class RandomColorJitter : ImagePreprocessingLayer
 {
@@ -18,7 +18,8 @@ public sealed class RandomColorJitter : ImagePreprocessingLayer
     {
         if (brightness_factor < 0 || contrast_factor < 0 || saturation_factor < 0)
             throw new ArgumentException("RandomColorJitter: brightness, contrast and saturation factors must be ≥ 0.");
-        if (hue_factor != 0) throw new NotSupportedException("RandomColorJitter: hue jitter is not implemented; use hue_factor 0.");
+        if (hue_factor is < 0 or > 1) throw new ArgumentException($"RandomColorJitter: hue_factor must be in [0, 1], got {hue_factor}.");
+        this.hue_factor = hue_factor;
         this.brightness_factor = brightness_factor;
         this.contrast_factor = contrast_factor;
         this.saturation_factor = saturation_factor;
@@ -28,6 +29,7 @@ public sealed class RandomColorJitter : ImagePreprocessingLayer
     public double brightness_factor { get; }
     public double contrast_factor { get; }
     public double saturation_factor { get; }
+    public double hue_factor { get; }
     public (double Min, double Max) value_range { get; }
 
     private static Tensor Grey(Tensor image)
@@ -53,6 +55,11 @@ public sealed class RandomColorJitter : ImagePreprocessingLayer
             var grey = Grey(x);
             x = ((x - grey) * s + grey).Clamp(value_range.Min, value_range.Max);
         }
+        if (hue_factor > 0)
+        {
+            double invert = Uniform(0, 1) > 0.5 ? -1 : 1;
+            x = RandomHue.Turn(x, invert * Uniform(0, hue_factor) * 0.5, value_range, name);
+        }
         return x;
     }
 
@@ -62,7 +69,7 @@ public sealed class RandomColorJitter : ImagePreprocessingLayer
         c["brightness_factor"] = brightness_factor;
         c["contrast_factor"] = contrast_factor;
         c["saturation_factor"] = saturation_factor;
-        c["hue_factor"] = 0.0;
+        c["hue_factor"] = hue_factor;
         c["value_range"] = new JsonArray(value_range.Min, value_range.Max);
         return c;
     }

@@ -49,6 +49,7 @@ public static class LayerConfig
         ["RandomBrightness"] = RandomBrightness.FromConfig,
         ["RandomResizedCrop"] = RandomResizedCrop.FromConfig,
         ["RandomColorJitter"] = RandomColorJitter.FromConfig,
+        ["RandomHue"] = RandomHue.FromConfig,
         ["Reshape"] = Reshape.FromConfig,
         ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
         ["Permute"] = Permute.FromConfig,

@@ -125,7 +125,60 @@ public class ImagePreprocessingLayersTests
         Assert.InRange(s, 0, 2);
         Assert.Equal(Math.Clamp(grey + (50 - grey) * s, 0, 255), y[4], 3);
         Assert.Equal(pixels.ToArray<float>(), new RandomColorJitter().Apply(pixels, training: true).ToArray<float>());  // ColorJitter(): identity
-        Assert.Throws<NotSupportedException>(() => new RandomColorJitter(hue_factor: 0.1));
+        Assert.Throws<ArgumentException>(() => new RandomColorJitter(hue_factor: 1.5));
+    }
+
+    [RequiresPythonModuleFact("colorsys")]
+    public void Hue_turns_as_colorsys_computes_it_and_jitter_draws_within_half_the_factor()
+    {
+        using var scope = new TensorScope();
+        // grey, the primaries, and random colours (0-255), turned by 0.3 of the circle; reference: Python's colorsys
+        var rgb = new List<float> { 128, 128, 128, 255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0 };
+        var rng = new Random(4);
+        for (int i = 0; i < 60; i++) rgb.Add(rng.Next(0, 256));
+        int n = rgb.Count / 3;
+        var image = Tensor.FromArray(rgb.ToArray(), 1, n, 3);
+        var ours = RandomHue.Turn(image, 0.3, (0, 255), "hue").ToArray<float>();
+        var script = "import colorsys, sys\nv = [float(t) for t in sys.argv[1].split(',')]\nout = []\n" +
+            "for i in range(0, len(v), 3):\n    h, s, x = colorsys.rgb_to_hsv(v[i] / 255, v[i + 1] / 255, v[i + 2] / 255)\n" +
+            "    out += [c * 255 for c in colorsys.hsv_to_rgb((h + 0.3) % 1.0, s, x)]\nprint(' '.join(repr(c) for c in out))";
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", script, string.Join(',', rgb)]) { RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var expected = p.StandardOutput.ReadToEnd().Trim().Split(' ').Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        p.WaitForExit();
+        Assert.Equal(expected.Length, ours.Length);
+        for (int i = 0; i < ours.Length; i++) Assert.True(Math.Abs(expected[i] - ours[i]) < 2e-3, $"value {i}: {ours[i]} vs colorsys {expected[i]}");
+        // red turned by a third is green; a turn of 0 or of the whole circle is the identity
+        Assert.Equal(new float[] { 0, 255, 0 }, RandomHue.Turn(Tensor.FromArray(new float[] { 255, 0, 0 }, 1, 1, 3), 1.0 / 3, (0, 255), "hue").ToArray<float>().Select(v => MathF.Round(v, 2)));
+        Assert.Equal(image.ToArray<float>(), new RandomHue(0.0).Apply(image, training: true).ToArray<float>());
+        // RandomHue(f) turns by at most f / 2 (both ways); at inference not at all
+        var layer = new RandomHue(0.2, seed: 3);
+        var red = Tensor.FromArray(new float[] { 255, 0, 0 }, 1, 1, 3);
+        var hues = Enumerable.Range(0, 200).Select(_ =>
+        {
+            var (h, _, _) = RandomHue.RgbToHsv(layer.Apply(red, training: true) / 255.0);
+            double v = h.ToArray<float>()[0];
+            return v > 0.5 ? v - 1 : v;
+        }).ToList();
+        Assert.InRange(hues.Min(), -0.1 - 1e-6, -0.05);
+        Assert.InRange(hues.Max(), 0.05, 0.1 + 1e-6);
+        Assert.Equal(red.ToArray<float>(), layer.Apply(red, training: false).ToArray<float>());
+        var jittered = new RandomColorJitter(hue_factor: 0.5, seed: 1).Apply(red, training: true).ToArray<float>();
+        Assert.NotEqual(red.ToArray<float>(), jittered);
+    }
+
+    [Fact]
+    public void The_layers_take_images_of_another_size_after_their_first_call_as_in_a_tf_data_map()
+    {
+        using var scope = new TensorScope();
+        var flip = new RandomFlip("horizontal", seed: 1);
+        var crop = new CenterCrop(4, 4);
+        foreach (var shape in new long[][] { [8, 8, 3], [10, 13, 3], [2, 6, 5, 3] })
+        {
+            var x = Tensor.Zeros(shape);
+            Assert.Equal(shape, flip.Apply(x, training: true).Shape);
+            Assert.Equal(shape.Length == 3 ? new long[] { 4, 4, 3 } : [2, 4, 4, 3], crop.Apply(x).Shape);
+        }
     }
 
     [Fact]
@@ -139,6 +192,8 @@ public class ImagePreprocessingLayersTests
             keras.layers.RandomTranslation(0.1, 0.1, seed: 4),
             keras.layers.RandomContrast(0.2, seed: 5),
             keras.layers.RandomBrightness(0.1, seed: 6),
+            keras.layers.RandomHue(0.1, seed: 8),
+            keras.layers.RandomColorJitter(0.1, 0.1, 0.1, 0.1, seed: 9),
             keras.layers.RandomCrop(10, 10, seed: 7),
             keras.layers.Resizing(8, 8),
             keras.layers.CenterCrop(6, 6),

@@ -40,6 +40,7 @@ public static class Image
             var raw = NativeMethods.knt_image_decode(p, bytes.Length, channels);
             if (raw == IntPtr.Zero)
                 throw new InvalidDataException($"{source}: cannot decode image: {NativeMethods.LastError()}");
+            TF.Data.InputStatistics.AddDecoded();
             return Tensor.WrapUnchecked(raw, "image_decode");
         }
     }

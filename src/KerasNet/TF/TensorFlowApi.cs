@@ -62,9 +62,23 @@ public sealed class DataApi
 
     public ExperimentalApi experimental { get; } = new();
 
+    /// <summary>tf.data.Options(): set with dataset.with_options (auto_shard_policy under experimental_distribute).</summary>
+    public Options Options() => new();
+
     public sealed class ExperimentalApi
     {
         public int AUTOTUNE => TensorFlowApi.Autotune;
+
+        /// <summary>tf.data.experimental.AutoShardPolicy.AUTO / FILE / DATA / OFF.</summary>
+        public AutoShardPolicies AutoShardPolicy { get; } = new();
+    }
+
+    public sealed class AutoShardPolicies
+    {
+        public AutoShardPolicy AUTO => Data.AutoShardPolicy.AUTO;
+        public AutoShardPolicy FILE => Data.AutoShardPolicy.FILE;
+        public AutoShardPolicy DATA => Data.AutoShardPolicy.DATA;
+        public AutoShardPolicy OFF => Data.AutoShardPolicy.OFF;
     }
 }
 

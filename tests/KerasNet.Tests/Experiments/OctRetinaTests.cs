@@ -121,6 +121,39 @@ public class OctRetinaTests
         Assert.True(File.Exists(Path.Combine(run, "final_weights.h5")));
     }
 
+    [Fact]
+    public void Two_workers_each_decode_half_of_the_epochs_images_and_two_replicas_decode_each_once()
+    {
+        using var dir = new Fixtures.TempDir();
+        var data = Path.Combine(dir.Path, "oct");
+        WriteOctTree(data, 8, 1);  // 32 training images: one global batch of 32
+        var replicas = Path.Combine(dir.Path, "replicas");
+        var previous = KerasConfig.DataDir;
+        try
+        {
+            Assert.Equal(0, Runner.Run(new OctRetinaExperiment(), new ExperimentOptions
+            {
+                DataDir = data, Backbone = "mobilenet", Weights = null, Replicas = 2, Verbose = 0, Output = replicas,
+            }, TextWriter.Null));
+        }
+        finally
+        {
+            KerasConfig.DataDir = previous;
+        }
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(replicas, "metrics.json"))))
+            Assert.Equal(32, metrics.RootElement.GetProperty("images_decoded_first_epoch").GetDouble());
+
+        var workers = Path.Combine(dir.Path, "workers");
+        var log = Path.Combine(dir.Path, "workers.log");
+        var p = Fixtures.StartExperiments(log, null, "oct-retina", "--data-dir", data, "--backbone", "mobilenet", "--weights", "none",
+            "--workers", "2", "--verbose", "0", "--output", workers);
+        Assert.True(Fixtures.Finish(p, TimeSpan.FromMinutes(3)) == 0, File.ReadAllText(log));
+        var said0 = File.ReadAllText(log);
+        var said1 = File.ReadAllText(Path.Combine(workers, "worker-1.log"));
+        Assert.True(said0.Contains("worker 0 of 2, epoch 1: 16 images decoded, 16 rows batched, of the epoch's 32"), said0);
+        Assert.True(said1.Contains("worker 1 of 2, epoch 1: 16 images decoded, 16 rows batched, of the epoch's 32"), said1);
+    }
+
     [RequiresSharedFileFact(SharedData.MobileNetWeights)]
     public void Two_worker_processes_read_the_batches_in_process_replicas_read()
     {

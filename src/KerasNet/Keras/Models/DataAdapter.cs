@@ -38,7 +38,7 @@ internal abstract class DataAdapter : IDisposable
         if (t.DType == DType.Float32) return t;
         try
         {
-            return t.AsType(DType.Float32);
+            return TF.Distribute.WorkerRows.Carry(t, t.AsType(DType.Float32));
         }
         finally
         {
@@ -56,9 +56,13 @@ internal sealed class ArrayDataAdapter : DataAdapter
     private readonly bool _shuffle;
     private readonly int? _steps;
 
+    private readonly TF.Distribute.Strategy? _workers;
+
     /// <param name="steps">steps_per_epoch: more than one pass starts over at the first row; null is one pass</param>
-    public ArrayDataAdapter(Tensor x, Tensor? y, int batchSize, bool shuffle, int? steps)
+    /// <param name="workers">a multi-worker strategy: each batch holds only this worker's rows (marked with the global batch's size)</param>
+    public ArrayDataAdapter(Tensor x, Tensor? y, int batchSize, bool shuffle, int? steps, TF.Distribute.Strategy? workers = null)
     {
+        _workers = workers is { WorkerCount: > 1 } ? workers : null;
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch_size must be positive.");
         CheckSteps(steps, "steps_per_epoch");
         _x = x;
@@ -84,15 +88,23 @@ internal sealed class ArrayDataAdapter : DataAdapter
             {
                 if (start >= Rows) start = 0;
                 long len = Math.Min(_batchSize, Rows - start);
+                // a worker of several gathers only its rows of the global batch (one stand-in row when it has none)
+                var (from, rows) = _workers is { } w ? TF.Distribute.Strategy.Share(len, w.WorkerCount, w.WorkerIndex) : (0, len);
+                long take = Math.Max(rows, 1);
+                Tensor bx;
+                Tensor? by;
                 if (order is null)
                 {
-                    yield return (AsFloat(_x.Narrow(0, start, len)), _y?.Narrow(0, start, len));
+                    (bx, by) = (AsFloat(_x.Narrow(0, start + from, take)), _y?.Narrow(0, start + from, take));
                 }
                 else
                 {
-                    using var idx = order.Narrow(0, start, len);
-                    yield return (AsFloat(_x.IndexSelect(0, idx)), _y?.IndexSelect(0, idx));
+                    using var idx = order.Narrow(0, start + from, take);
+                    (bx, by) = (AsFloat(_x.IndexSelect(0, idx)), _y?.IndexSelect(0, idx));
                 }
+                if (_workers is not null) TF.Distribute.WorkerRows.Mark(bx, len);
+                InputStatistics.AddRows(take);
+                yield return (bx, by);
             }
         }
         finally
@@ -110,9 +122,13 @@ internal sealed class DatasetDataAdapter : DataAdapter
     private readonly bool _persistent;
     private IEnumerator<(Tensor, Tensor)>? _shared;
 
-    public DatasetDataAdapter(Dataset<(Tensor, Tensor)> data, int? steps, string what, bool persistent)
+    /// <param name="workers">a multi-worker strategy that trains on this data: the pipeline is rewritten for this worker
+    /// by its auto_shard_policy (<see cref="AutoShardPolicy"/>)</param>
+    public DatasetDataAdapter(Dataset<(Tensor, Tensor)> data, int? steps, string what, bool persistent, TF.Distribute.Strategy? workers = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (workers is { WorkerCount: > 1 } w)
+            data = data.ForWorker(new WorkerShard(data.options().experimental_distribute.auto_shard_policy, w.WorkerCount, w.WorkerIndex)) ?? data;
         CheckSteps(steps, $"{what}: {(persistent ? "steps_per_epoch" : "steps")}");
         _data = data;
         _steps = steps ?? (int?)data.EpochLength;

@@ -232,6 +232,9 @@ public abstract class Model : Layer
         var reduced = strategy.reduce(TF.Distribute.ReduceOp.SUM, perReplica.Select(r => (Tensor[])[.. r.Grads, r.Loss]));
         if (values.Count > 0) opt.apply_gradients(reduced.Take(values.Count).Zip(weights));
         var globalPred = strategy.gather(perReplica.Select(r => r.Pred));
+        // a worker that was given only its rows (input sharding) gathers the global batch's labels for the metrics
+        if (strategy.WorkerCount > 1 && TF.Distribute.WorkerRows.GlobalRowsOf(x) is { } rows)
+            return compute_metrics(strategy.GatherWorkerRows(y, rows), globalPred, reduced[^1].Item(), rows);
         return compute_metrics(y, globalPred, reduced[^1].Item(), x.Shape[0]);
     }
 

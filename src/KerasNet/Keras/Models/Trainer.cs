@@ -42,7 +42,7 @@ internal sealed class Trainer(Model model)
             valX = x.Narrow(0, split, total - split);
             valY = y.Narrow(0, split, total - split);
         }
-        using var train = new ArrayDataAdapter(trainX, trainY, batchSize, shuffle, stepsPerEpoch);
+        using var train = new ArrayDataAdapter(trainX, trainY, batchSize, shuffle, stepsPerEpoch, model.distribute_strategy);
         Func<Dictionary<string, double>>? validate = valX is null ? null
             : () =>
             {
@@ -56,7 +56,7 @@ internal sealed class Trainer(Model model)
         Dataset<(Tensor, Tensor)>? validationData, int? stepsPerEpoch, int? validationSteps, int initialEpoch)
     {
         model.RequireCompiled("fit");
-        using var train = new DatasetDataAdapter(data, stepsPerEpoch, "fit", persistent: true);
+        using var train = new DatasetDataAdapter(data, stepsPerEpoch, "fit", persistent: true, model.distribute_strategy);
         if (validationData is not null && validationSteps is null && validationData.EpochLength is null &&
             validationData.cardinality() == Dataset<int>.InfiniteCardinality)
             throw new ArgumentException("fit: the validation dataset repeats forever; pass validation_steps.");

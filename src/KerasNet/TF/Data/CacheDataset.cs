@@ -8,6 +8,10 @@ namespace KerasNet.TF.Data;
 /// </summary>
 internal sealed class CacheDataset<T>(Dataset<T> input, string filename) : Dataset<T>
 {
+    internal override Options? EffectiveOptions => input.EffectiveOptions;
+
+    internal override Dataset<T>? ForWorker(WorkerShard s) => input.ForWorker(s) is { } i ? new CacheDataset<T>(i, filename) : null;
+
     private List<T>? _memory;
     private readonly object _gate = new();
 

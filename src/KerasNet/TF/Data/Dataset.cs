@@ -45,6 +45,30 @@ public abstract class Dataset<T> : IEnumerable<T>
             ? e
             : new InvalidOperationException("input pipeline element failed: " + e.Message, e);
 
+    // ---- options and sharding (tf.data.Options; the strategy's auto-shard rewrite)
+
+    /// <summary>The options set on this dataset or the nearest upstream one (with_options), else null.</summary>
+    internal virtual Options? EffectiveOptions => null;
+
+    /// <summary>dataset.options(): the options in effect (defaults when none were set).</summary>
+    public Options options() => EffectiveOptions ?? new Options();
+
+    /// <summary>dataset.with_options(options): the same elements, with these options for what reads the dataset.</summary>
+    public Dataset<T> with_options(Options options) => new OptionsDataset<T>(this, options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>
+    /// This pipeline rewritten for one worker of a multi-worker strategy, or null when the policy changes nothing here
+    /// (sources other than list_files; nodes whose input is unchanged).
+    /// </summary>
+    internal virtual Dataset<T>? ForWorker(WorkerShard shard) => null;
+
+    /// <summary>
+    /// This pipeline with its last map deferring the elements at positions (within a pass) that <paramref name="needed"/>
+    /// rejects: they travel as deferred outcomes that the consumer forces or drops. Null when there is no such map directly
+    /// upstream (only pass-through nodes such as prefetch may sit between).
+    /// </summary>
+    internal virtual Dataset<T>? DeferringUnneeded(Func<long, bool> needed) => null;
+
     // ---- transformations (tf.data spelling)
 
     /// <summary>

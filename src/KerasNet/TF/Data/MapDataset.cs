@@ -2,8 +2,26 @@ using KerasNet.Engine;
 
 namespace KerasNet.TF.Data;
 
-internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? parallel, bool deterministic) : Dataset<U>
+internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? parallel, bool deterministic, Func<long, bool>? needed = null)
+    : Dataset<U>
 {
+    internal override Options? EffectiveOptions => input.EffectiveOptions;
+
+    internal override Dataset<U>? ForWorker(WorkerShard s) =>
+        input.ForWorker(s) is { } i ? new MapDataset<T, U>(i, fn, parallel, deterministic, needed) : null;
+
+    // only an ordered map keeps positions: an unordered one cannot tell which elements a batch will hold
+    internal override Dataset<U>? DeferringUnneeded(Func<long, bool> rows) =>
+        deterministic ? new MapDataset<T, U>(input, fn, parallel, deterministic, rows) : null;
+
+    /// <summary>The element at <paramref name="position"/> mapped now, or (when not needed) deferred with its input.</summary>
+    private Outcome<U> MapAt(long position, Outcome<T> o)
+    {
+        if (needed is null || o.Failed || needed(position)) return Apply(fn, o);
+        var raw = o.Value;
+        return Outcome<U>.Defer(() => Apply(fn, Outcome<T>.Ok(raw)), () => Elements.Dispose(raw));
+    }
+
     public override long cardinality() => input.cardinality();
 
     public override long? EpochLength => input.EpochLength;
@@ -35,9 +53,10 @@ internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? par
     internal override IEnumerable<Outcome<U>> Produce(int pass)
     {
         int n = parallel is null ? 1 : parallel.Value <= 0 ? Environment.ProcessorCount : parallel.Value;
+        long position = 0;
         if (parallel is null || n == 1)
         {
-            foreach (var o in input.Produce(pass)) yield return Apply(fn, o);
+            foreach (var o in input.Produce(pass)) yield return MapAt(position++, o);
             yield break;
         }
         // A sliding window of calls on the thread pool; worker threads run single-threaded kernels, so n
@@ -45,7 +64,12 @@ internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? par
         // at the head of an ordered window does not idle the other workers.
         var window = new LinkedList<Task<Outcome<U>>>();
         int inFlight = 2 * n;
-        Task<Outcome<U>> Start(Outcome<T> o) => Task.Run(() => Runtime.SingleThreaded(() => Apply(fn, o)));
+        Task<Outcome<U>> Start(Outcome<T> o)
+        {
+            long at = position++;
+            return needed is not null && !o.Failed && !needed(at) ? Task.FromResult(MapAt(at, o))
+                : Task.Run(() => Runtime.SingleThreaded(() => Apply(fn, o)));
+        }
         using var source = input.Produce(pass).GetEnumerator();
         try
         {
@@ -69,7 +93,7 @@ internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? par
             // the consumer stopped early: wait for calls in flight and free what they made
             foreach (var t in window)
             {
-                try { Elements.Dispose(t.Result.Value); } catch (Exception) { }
+                try { t.Result.Discard(); } catch (Exception) { }
             }
         }
     }

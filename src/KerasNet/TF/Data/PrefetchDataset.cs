@@ -12,6 +12,13 @@ internal sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : Dat
 
     public override long? EpochLength => input.EpochLength;
 
+    internal override Options? EffectiveOptions => input.EffectiveOptions;
+
+    internal override Dataset<T>? ForWorker(WorkerShard s) => input.ForWorker(s) is { } i ? new PrefetchDataset<T>(i, bufferSize) : null;
+
+    internal override Dataset<T>? DeferringUnneeded(Func<long, bool> needed) =>
+        input.DeferringUnneeded(needed) is { } i ? new PrefetchDataset<T>(i, bufferSize) : null;
+
     internal override IEnumerable<Outcome<T>> Produce(int pass)
     {
         using var queue = new BlockingCollection<Outcome<T>>(_size);
@@ -25,7 +32,7 @@ internal sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : Dat
                     try { queue.Add(o, stop.Token); }
                     catch (OperationCanceledException)
                     {
-                        Elements.Dispose(o.Value);
+                        o.Discard();
                         return 0;
                     }
                 }
@@ -49,7 +56,7 @@ internal sealed class PrefetchDataset<T>(Dataset<T> input, int bufferSize) : Dat
         {
             stop.Cancel();
             producer.Join();
-            while (queue.TryTake(out var left)) Elements.Dispose(left.Value);
+            while (queue.TryTake(out var left)) left.Discard();
         }
     }
 }

@@ -2,6 +2,10 @@ namespace KerasNet.TF.Data;
 
 internal sealed class RepeatDataset<T>(Dataset<T> input, int? count) : Dataset<T>
 {
+    internal override Options? EffectiveOptions => input.EffectiveOptions;
+
+    internal override Dataset<T>? ForWorker(WorkerShard s) => input.ForWorker(s) is { } i ? new RepeatDataset<T>(i, count) : null;
+
     public override long cardinality()
     {
         if (count is null) return input.cardinality() == 0 ? 0 : InfiniteCardinality;

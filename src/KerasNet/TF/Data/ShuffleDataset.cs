@@ -7,6 +7,10 @@ namespace KerasNet.TF.Data;
 /// </summary>
 internal sealed class ShuffleDataset<T>(Dataset<T> input, int bufferSize, int? seed, bool reshuffle) : Dataset<T>
 {
+    internal override Options? EffectiveOptions => input.EffectiveOptions;
+
+    internal override Dataset<T>? ForWorker(WorkerShard s) => input.ForWorker(s) is { } i ? new ShuffleDataset<T>(i, bufferSize, seed, reshuffle) : null;
+
     private readonly int _buffer = bufferSize > 0 ? bufferSize : throw new ArgumentOutOfRangeException(nameof(bufferSize), bufferSize, "shuffle buffer_size must be positive.");
     private readonly int _unseeded = Random.Shared.Next();
 

@@ -74,7 +74,25 @@ internal sealed class ListFilesDataset : Dataset<string>
         _seed = seed;
     }
 
+    private ListFilesDataset(string pattern, string[] files, bool shuffle, int? seed)
+    {
+        _pattern = pattern;
+        _files = files;
+        _shuffle = shuffle;
+        _seed = seed;
+    }
+
     public override long cardinality() => _files.Length;
+
+    /// <summary>FILE sharding: this worker's files (file i goes to worker i mod N), before any shuffle, as tf.data's rewrite.</summary>
+    internal override Dataset<string>? ForWorker(WorkerShard s)
+    {
+        if (s.Policy != AutoShardPolicy.FILE) return null;
+        if (_files.Length < s.Workers)
+            throw new InvalidOperationException(
+                $"AutoShardPolicy.FILE: list_files('{_pattern}') has {_files.Length} file(s), fewer than the {s.Workers} workers; use AutoShardPolicy.AUTO or DATA.");
+        return new ListFilesDataset(_pattern, _files.Where((_, i) => i % s.Workers == s.Index).ToArray(), _shuffle, _seed);
+    }
 
     internal override IEnumerable<Outcome<string>> Produce(int pass)
     {

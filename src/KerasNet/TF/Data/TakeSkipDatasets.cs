@@ -2,6 +2,10 @@ namespace KerasNet.TF.Data;
 
 internal sealed class TakeDataset<T>(Dataset<T> input, long count) : Dataset<T>
 {
+    internal override Options? EffectiveOptions => input.EffectiveOptions;
+
+    internal override Dataset<T>? ForWorker(WorkerShard s) => input.ForWorker(s) is { } i ? new TakeDataset<T>(i, count) : null;
+
     public override long cardinality()
     {
         long c = input.cardinality();
@@ -22,6 +26,10 @@ internal sealed class TakeDataset<T>(Dataset<T> input, long count) : Dataset<T>
 
 internal sealed class SkipDataset<T>(Dataset<T> input, long count) : Dataset<T>
 {
+    internal override Options? EffectiveOptions => input.EffectiveOptions;
+
+    internal override Dataset<T>? ForWorker(WorkerShard s) => input.ForWorker(s) is { } i ? new SkipDataset<T>(i, count) : null;
+
     public override long cardinality()
     {
         long c = input.cardinality();

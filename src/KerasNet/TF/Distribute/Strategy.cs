@@ -91,7 +91,9 @@ public abstract class Strategy : IDisposable
         ArgumentNullException.ThrowIfNull(fn);
         ArgumentNullException.ThrowIfNull(x);
         if (x.NDim == 0) throw new ArgumentException($"strategy.run: x {Tensor.FormatShape(x.Shape)} has no batch dimension.");
-        long batch = x.Shape[0];
+        // a batch of this worker's rows only (input sharding) knows the global batch it belongs to
+        long? globalRows = WorkerCount > 1 ? WorkerRows.GlobalRowsOf(x) : null;
+        long batch = globalRows ?? x.Shape[0];
         if (batch == 0) throw new ArgumentException("strategy.run: the global batch is empty.");
 
         if (num_replicas_in_sync == 1)
@@ -102,6 +104,13 @@ public abstract class Strategy : IDisposable
         }
 
         var (start, length) = Share(batch, WorkerCount, WorkerIndex);
+        long offset = 0;  // where this worker's rows begin in x
+        if (globalRows is not null)
+        {
+            if (x.Shape[0] != Math.Max(length, 1))
+                throw new ArgumentException($"strategy.run: worker {WorkerIndex}'s input has {x.Shape[0]} rows; its share of the global batch of {batch} is {length}.");
+            offset = start;
+        }
         var shards = Enumerable.Range(0, LocalReplicas)
             .Select(r => Share(length, LocalReplicas, r))
             .Where(s => s.Length > 0)
@@ -125,8 +134,9 @@ public abstract class Strategy : IDisposable
                 bool ended = false;
                 try
                 {
-                    var xs = x.Narrow(0, s, Math.Max(n, 1));
-                    var ys = y?.Narrow(0, s, Math.Max(n, 1));
+                    long at = n == 0 && globalRows is not null ? 0 : s - offset;  // a worker without rows: its stand-in row
+                    var xs = x.Narrow(0, at, Math.Max(n, 1));
+                    var ys = y?.Narrow(0, at, Math.Max(n, 1));
                     values[r] = fn(xs, ys, contexts[r]);
                     made[r] = scope.EndAndRelease();
                     ended = true;
@@ -266,6 +276,22 @@ public abstract class Strategy : IDisposable
             var v = values.Values[r];
             all.Narrow(0, start, rows).CopyFrom(v.DType == DType.Float32 ? v : v.AsType(DType.Float32));
         }
+        Group?.AllReduceSum([all]);
+        return all;
+    }
+
+    /// <summary>
+    /// The whole global batch of <paramref name="globalRows"/> rows from each worker's own rows (<paramref name="local"/>,
+    /// its share as <see cref="Share"/> divides it; a worker without rows holds one stand-in row), as float32, on every worker.
+    /// </summary>
+    internal Tensor GatherWorkerRows(Tensor local, long globalRows)
+    {
+        using var noGrad = Autograd.NoGrad();
+        var shape = local.Shape.ToArray();
+        shape[0] = globalRows;
+        var all = Tensor.Zeros(shape);
+        var (start, length) = Share(globalRows, WorkerCount, WorkerIndex);
+        if (length > 0) all.Narrow(0, start, length).CopyFrom(local.DType == DType.Float32 ? local : local.AsType(DType.Float32));
         Group?.AllReduceSum([all]);
         return all;
     }

@@ -59,6 +59,10 @@ public class MultiWorkerMirroredStrategyTests
         Assert.True(File.Exists(Path.Combine(multi, "metrics.json")));
         Assert.Contains("\"workers\": 2", File.ReadAllText(Path.Combine(multi, "config.json")));
         Assert.Contains("images/second with 2 workers", File.ReadAllText(Path.Combine(dir.Path, "w0.log")));
+        // each worker gathered only its half of every global batch: 5 steps of the 64 images, 32 rows each
+        Assert.Contains("worker 0 of 2, epoch 1: 0 images decoded, 160 rows batched, of the epoch's 320", File.ReadAllText(Path.Combine(dir.Path, "w0.log")));
+        Assert.Contains("worker 1 of 2, epoch 1: 0 images decoded, 160 rows batched, of the epoch's 320", File.ReadAllText(Path.Combine(dir.Path, "w1.log")));
+        Assert.Contains("\"rows_batched_first_epoch\": 320", File.ReadAllText(Path.Combine(single, "metrics.json")));
     }
 
     [Fact]

@@ -44,11 +44,12 @@ train.SetAction(p => ImagePipeline.Train(p.GetValue(folderOpt)!, p.GetValue(step
 root.Subcommands.Add(train);
 
 var onlyOpt = new Option<string?>("--only") { Description = "comma-separated workloads (default: all)" };
-var precisionOpt = new Option<string>("--precision") { DefaultValueFactory = _ => "both" };
+var precisionOpt = new Option<string>("--precision") { DefaultValueFactory = _ => "float32" };
 precisionOpt.AcceptOnlyFromAmong("both", "float32", "mixed_bfloat16");
-var suite = new Command("suite", "Five workloads × float32/mixed_bfloat16, C# vs the Python twin; images/s, ratios, bf16 speed-ups")
-    { onlyOpt, precisionOpt };
-suite.SetAction(p => Suite.Run(p.GetValue(onlyOpt), p.GetValue(precisionOpt)!));
+var suiteRounds = new Option<int>("--rounds") { Description = "alternating rounds per workload (medians and spread)", DefaultValueFactory = _ => 3 };
+var suite = new Command("suite", "Five workloads: C# vs the Python twin and the TorchSharp twin (tuned and default), alternating rounds, medians, spread, FLOP rate")
+    { onlyOpt, precisionOpt, suiteRounds };
+suite.SetAction(p => Suite.Run(p.GetValue(onlyOpt), p.GetValue(precisionOpt)!, p.GetValue(suiteRounds)));
 root.Subcommands.Add(suite);
 
 var rnImages = new Option<string>("--images") { DefaultValueFactory = _ => "../shared/data/dogs-vs-cats/validation_data" };

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using KerasNet.Engine;
 using KerasNet.Experiments.Experiments;
+using KerasNet.Keras.Layers;
 using KerasNet.Keras.Models;
 using Spectre.Console;
 using static KerasNet.KerasApi;
@@ -8,69 +9,147 @@ using static KerasNet.KerasApi;
 namespace KerasNet.Bench;
 
 /// <summary>
-/// The speed suite: five workloads, float32 and mixed_bfloat16, each timed in C# and in the Python twin
-/// (bench/python/twin.py: the same models in PyTorch, torch.autocast for bf16) back to back, random weights.
+/// The speed suite: five workloads, each timed in C# (this process), in the Python twin (bench/python/twin.py, PyTorch with
+/// our glibc settings) and in the TorchSharp twin (bench/torchsharp, TorchSharp 0.107 / libtorch 2.10) tuned like us and as
+/// it runs by default — in alternating rounds (the order reversed every other round), medians reported with the spread
+/// across rounds ((max - min) / median). mixed_bfloat16 rows compare with the Python twin only (TorchSharp has no autocast
+/// here). Random weights, the same models, init, batch and threads everywhere. For the VGG16 workloads the FLOP rate is set
+/// against the machine's fp32 peak.
 /// </summary>
 internal static class Suite
 {
-    private sealed record Workload(string Name, string Label, int Batch, int Warmup, int Steps, Func<Func<double>> Make);
+    private sealed record Workload(string Name, string Label, int Batch, int Warmup, int Steps, Func<(Func<double> Step, double Flops)> Make);
 
     private static readonly Workload[] Workloads =
     [
-        new("fashion-step", "Fashion CNN train step (b512)", 512, 3, 20, () => TrainStep(FashionMnistExperiment.BuildModel(), "adam",
-            "sparse_categorical_crossentropy", [512, 28, 28, 1], classes: 10)),
-        new("catsdogs-step", "cats-vs-dogs baseline train step (b30, 150²)", 30, 2, 10, () => TrainStep(CatsDogsModels.Baseline(),
-            "rmsprop", "binary_crossentropy", [30, 150, 150, 3], classes: 2)),
-        new("vgg16-features", "VGG16 features forward (b32, 150²)", 32, 1, 3, () => Forward(
-            keras.applications.VGG16(include_top: false, weights: null, input_shape: (150, 150, 3)), [32, 150, 150, 3])),
-        new("vgg16-finetune", "VGG16 block4/5 fine-tune step (b32, 150²)", 32, 1, 3, () => FineTune()),
-        new("mobilenet-features", "MobileNet α0.25 features forward (b32, 150²)", 32, 2, 10, () => Forward(
-            keras.applications.MobileNet(input_shape: (150, 150, 3), alpha: 0.25, include_top: false, weights: null), [32, 150, 150, 3])),
+        new("fashion-step", "Fashion CNN train step (b512)", 512, 5, 50, () => (TrainStep(FashionMnistExperiment.BuildModel(), "adam",
+            "sparse_categorical_crossentropy", [512, 28, 28, 1], classes: 10), 0)),
+        new("catsdogs-step", "cats-vs-dogs baseline train step (b30, 150²)", 30, 3, 20, () => (TrainStep(CatsDogsModels.Baseline(),
+            "rmsprop", "binary_crossentropy", [30, 150, 150, 3], classes: 2), 0)),
+        new("vgg16-features", "VGG16 features forward (b32, 150²)", 32, 2, 20, () =>
+        {
+            var vgg = keras.applications.VGG16(include_top: false, weights: null, input_shape: (150, 150, 3));
+            return (Forward(vgg, [32, 150, 150, 3]), 32 * ForwardFlops(vgg.layers, _ => true));
+        }),
+        new("vgg16-finetune", "VGG16 block4/5 fine-tune step (b32, 150²)", 32, 2, 20, () => FineTune()),
+        new("mobilenet-features", "MobileNet α0.25 features forward (b32, 150²)", 32, 5, 50, () => (Forward(
+            keras.applications.MobileNet(input_shape: (150, 150, 3), alpha: 0.25, include_top: false, weights: null), [32, 150, 150, 3]), 0)),
     ];
 
-    public static int Run(string? only, string precisions)
+    private static readonly string[] Sides = ["C#", "Python", "TorchSharp tuned", "TorchSharp default"];
+
+    public static int Run(string? only, string precisions, int rounds)
     {
+        if (rounds < 1) throw new ArgumentException("--rounds must be at least 1.");
         var policies = precisions == "both" ? new[] { "float32", "mixed_bfloat16" } : [precisions];
-        var rows = new List<(Workload W, string Policy, double Cs, double Py)>();
         int threads = Runtime.NumThreads;
+        var peak = PeakFlops();
+        AnsiConsole.MarkupLine(Markup.Escape($"{threads} threads; fp32 peak {peak.Flops / 1e9:F0} GFLOP/s ({peak.How}); {rounds} alternating rounds"));
+        var rows = new List<(Workload W, string Policy, double[][] Rates, double Flops)>();
         foreach (var w in Workloads.Where(w => only is null || only.Split(',').Contains(w.Name)))
         foreach (var policy in policies)
         {
+            bool peers = policy == "float32";
+            var rates = Sides.Select(_ => new List<double>()).ToArray();
             keras.mixed_precision.set_global_policy(policy);
             keras.utils.set_random_seed(0);
-            double cs;
-            try
+            (Func<double> Step, double Flops) made;
+            try { made = w.Make(); }
+            finally { keras.mixed_precision.set_global_policy("float32"); }
+            for (int r = 0; r < rounds; r++)
             {
-                var step = w.Make();
-                for (int i = 0; i < w.Warmup; i++) step();
-                var clock = Stopwatch.StartNew();
-                for (int i = 0; i < w.Steps; i++) step();
-                cs = w.Batch * w.Steps / clock.Elapsed.TotalSeconds;
+                var order = Enumerable.Range(0, Sides.Length).Where(s => peers || s < 2).ToList();
+                if (r % 2 == 1) order.Reverse();
+                foreach (int side in order)
+                {
+                    double rate = side switch
+                    {
+                        0 => TimeOurs(w, made.Step, policy),
+                        1 => PythonTwin.Run($"{w.Name} --batch {w.Batch} --steps {w.Steps} --warmup {w.Warmup} --threads {threads}" +
+                            (policy == "mixed_bfloat16" ? " --bf16" : ""), sameAllocator: true).GetProperty("images_per_second").GetDouble(),
+                        _ => TorchSharpTwin.Run(w.Name, w.Batch, w.Steps, w.Warmup, threads, tuned: side == 2).GetProperty("images_per_second").GetDouble(),
+                    };
+                    rates[side].Add(rate);
+                    AnsiConsole.MarkupLine(Markup.Escape($"  round {r + 1}: {w.Label} ({policy}) {Sides[side]}: {rate:F1} img/s"));
+                }
             }
-            finally
-            {
-                keras.mixed_precision.set_global_policy("float32");
-            }
-            var twin = PythonTwin.Run($"{w.Name} --batch {w.Batch} --steps {w.Steps} --warmup {w.Warmup} --threads {threads}" +
-                                      (policy == "mixed_bfloat16" ? " --bf16" : ""), sameAllocator: true);
-            double py = twin.GetProperty("images_per_second").GetDouble();
-            rows.Add((w, policy, cs, py));
-            AnsiConsole.MarkupLine($"  {Markup.Escape(w.Label)} ({policy}): C# {cs:F1} img/s, Python {py:F1} img/s");
+            rows.Add((w, policy, rates.Select(l => l.ToArray()).ToArray(), made.Flops));
             GC.Collect();
         }
 
-        var table = new Table().AddColumns("workload", "precision", "C# img/s", "Python img/s", "C#/Python", "bf16/fp32 (C#)", "bf16/fp32 (Python)");
+        var table = new Table().AddColumns("workload", "precision", "C# img/s", "Python", "TorchSharp tuned", "TorchSharp default",
+            "C#/Python", "C#/TS tuned", "C#/TS default", "spread", "GFLOP/s (of peak)");
+        bool unstable = false;
         foreach (var r in rows)
         {
-            var fp = rows.FirstOrDefault(o => o.W == r.W && o.Policy == "float32");
-            string speed = r.Policy == "mixed_bfloat16" && fp.W is not null ? $"{r.Cs / fp.Cs:F2}×" : "";
-            string speedPy = r.Policy == "mixed_bfloat16" && fp.W is not null ? $"{r.Py / fp.Py:F2}×" : "";
-            table.AddRow(Markup.Escape(r.W.Label), r.Policy, $"{r.Cs:F1}", $"{r.Py:F1}", $"{r.Cs / r.Py:F2}", speed, speedPy);
-            Console.WriteLine($"RESULT suite {r.W.Name} {r.Policy} csharp={r.Cs:F1} python={r.Py:F1} ratio={r.Cs / r.Py:F3}" +
-                              (speed.Length > 0 ? $" bf16_speedup={r.Cs / fp.Cs:F2}" : ""));
+            double[] med = r.Rates.Select(a => a.Length > 0 ? Median(a) : double.NaN).ToArray();
+            double spread = r.Rates.Where(a => a.Length > 0).Max(a => (a.Max() - a.Min()) / Median(a));
+            unstable |= spread > 0.10;
+            string Rate(int i) => double.IsNaN(med[i]) ? "–" : $"{med[i]:F1}";
+            string Ratio(int i) => double.IsNaN(med[i]) ? "–" : $"{med[0] / med[i]:F2}";
+            string flops = r.Flops > 0 ? $"{r.Flops * med[0] / r.W.Batch / 1e9:F0} ({r.Flops * med[0] / r.W.Batch / peak.Flops:P0})" : "";
+            table.AddRow(Markup.Escape(r.W.Label), r.Policy, Rate(0), Rate(1), Rate(2), Rate(3), Ratio(1), Ratio(2), Ratio(3), $"{spread:P0}", flops);
+            Console.WriteLine($"RESULT suite {r.W.Name} {r.Policy} csharp={med[0]:F1} python={med[1]:F1} torchsharp_tuned={med[2]:F1} " +
+                              $"torchsharp_default={med[3]:F1} ratio_python={med[0] / med[1]:F3} ratio_ts_tuned={med[0] / med[2]:F3} " +
+                              $"ratio_ts_default={med[0] / med[3]:F3} spread={spread:F3}" + (r.Flops > 0 ? $" gflops={r.Flops * med[0] / r.W.Batch / 1e9:F1}" : ""));
         }
         AnsiConsole.Write(table);
+        if (unstable) AnsiConsole.MarkupLine("[yellow]The spread across rounds is above 10% for at least one row: the figures are not stable; run more rounds or on a quieter machine.[/]");
         return 0;
+    }
+
+    private static double TimeOurs(Workload w, Func<double> step, string policy)
+    {
+        keras.mixed_precision.set_global_policy(policy);
+        try
+        {
+            for (int i = 0; i < w.Warmup; i++) step();
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < w.Steps; i++) step();
+            return w.Batch * w.Steps / clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            keras.mixed_precision.set_global_policy("float32");
+        }
+    }
+
+    private static double Median(double[] values)
+    {
+        var s = values.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    /// <summary>Multiply-adds × 2 of one image's forward pass through the Conv2D and Dense layers <paramref name="which"/> selects.</summary>
+    internal static double ForwardFlops(IEnumerable<Layer> layers, Func<Layer, bool> which)
+    {
+        double flops = 0;
+        foreach (var l in layers.Where(which))
+            switch (l)
+            {
+                case Conv2D c:
+                    var k = c.kernel.shape;  // (kh, kw, cin, cout)
+                    flops += 2.0 * c.output_shape![1]!.Value * c.output_shape[2]!.Value * k[0] * k[1] * k[2] * k[3];
+                    break;
+                case Dense d:
+                    flops += 2.0 * d.kernel.shape[0] * d.kernel.shape[1];
+                    break;
+            }
+        return flops;
+    }
+
+    /// <summary>
+    /// The fp32 peak: cores × clock × SIMD lanes (16 with AVX-512, 8 with AVX2) × 2 (an FMA is two operations) × 2 FMA
+    /// units per core (an assumption: both Zen and recent Xeon cores issue two vector FMAs per cycle).
+    /// </summary>
+    private static (double Flops, string How) PeakFlops()
+    {
+        var info = File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : "";
+        double mhz = info.Split('\n').Where(l => l.StartsWith("cpu MHz")).Select(l => double.Parse(l.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(2000).First();
+        int lanes = info.Contains(" avx512f") ? 16 : info.Contains(" avx2") ? 8 : 4;
+        string model = info.Split('\n').FirstOrDefault(l => l.StartsWith("model name"))?.Split(':')[1].Trim() ?? "?";
+        int cores = Environment.ProcessorCount;
+        return (cores * mhz * 1e6 * lanes * 2 * 2, $"{model}: {cores} cores × {mhz / 1000:F2} GHz × {lanes} fp32 lanes × 2 (FMA) × 2 FMA units");
     }
 
     private static Func<double> TrainStep(Model model, string optimizer, string loss, long[] shape, int classes)
@@ -94,7 +173,12 @@ internal static class Suite
         };
     }
 
-    private static Func<double> FineTune()
+    /// <summary>
+    /// The fine-tune step and its FLOPs per batch: the forward pass through everything, then for the trained layers
+    /// (block4, block5, the head) the weight gradients and the input gradients (each as much as their forward), less the
+    /// input gradient of block4_conv1, whose input needs none.
+    /// </summary>
+    private static (Func<double>, double) FineTune()
     {
         var convBase = keras.applications.VGG16(include_top: false, weights: null, input_shape: (150, 150, 3));
         CatsDogsModels.TrainableFrom(convBase, "block4_conv1");
@@ -102,6 +186,9 @@ internal static class Suite
         model.compile(optimizer: keras.optimizers.RMSprop(1e-5), loss: "binary_crossentropy");
         var x = Tensor.RandomUniform([32, 150, 150, 3]);
         var y = (Tensor.RandomUniform([32, 1]) * 2).Floor();
-        return () => model.train_on_batch(x, y)["loss"];
+        var all = convBase.layers.Concat(model.layers.Skip(1)).ToList();
+        double forward = ForwardFlops(all, _ => true), trained = ForwardFlops(all, l => l.trainable);
+        double first = ForwardFlops(all, l => l.name == "block4_conv1");
+        return (() => model.train_on_batch(x, y)["loss"], 32 * (forward + 2 * trained - first));
     }
 }

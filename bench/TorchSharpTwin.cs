@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace KerasNet.Bench;
+
+/// <summary>
+/// Runs bench/torchsharp (the TorchSharp 0.107 twin of the suite's workloads, libtorch 2.10) in a process of its own and
+/// reads its JSON line; builds it on first use (its NuGet restore brings TorchSharp's libtorch, ~1 GB, so the solution does not).
+/// </summary>
+internal static class TorchSharpTwin
+{
+    private static string Folder => Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(PythonTwin.Script))!, "torchsharp");
+
+    private static string Program => Path.Combine(Folder, "bin", "Release", "net10.0", "torchsharp-twin.dll");
+
+    private static bool _built;
+
+    /// <summary>Builds the twin (incremental after the first time).</summary>
+    public static void Build()
+    {
+        if (_built) return;
+        var psi = new ProcessStartInfo("dotnet", ["build", Folder, "-c", "Release", "--nologo", "-v", "q"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet build");
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"building the TorchSharp twin ({Folder}) failed:\n{output}");
+        _built = true;
+    }
+
+    /// <param name="tuned">
+    /// Run it as we run libtorch (threads = cores, channels-last input, our glibc settings through MALLOC_MMAP_MAX_ and
+    /// MALLOC_TRIM_THRESHOLD_); otherwise as TorchSharp runs by default.
+    /// </param>
+    public static JsonElement Run(string workload, int batch, int steps, int warmup, int threads, bool tuned)
+    {
+        Build();
+        var args = new List<string> { Program, workload, "--batch", $"{batch}", "--steps", $"{steps}", "--warmup", $"{warmup}", "--threads", $"{threads}" };
+        if (tuned) args.Add("--tuned");
+        var psi = new ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (tuned)
+        {
+            psi.Environment["MALLOC_MMAP_MAX_"] = "0";
+            psi.Environment["MALLOC_TRIM_THRESHOLD_"] = (1 << 30).ToString();
+        }
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the TorchSharp twin");
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"TorchSharp twin failed (exit {p.ExitCode}) on {workload}:\n{stderr}");
+        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+        return JsonDocument.Parse(line).RootElement.Clone();
+    }
+}

@@ -2,6 +2,8 @@ using System.CommandLine;
 using KerasNet.Bench;
 
 // kerasnet-bench: timing and memory benchmarks, each printing a RESULT line.
+// Redirected to a file, tables are laid out for a wide page instead of 80 columns.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
 var root = new RootCommand("KerasNetTransfer benchmarks (C# against the Python twin on the same machine).");
 
 var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 512 };

@@ -37,7 +37,8 @@ list.SetAction(_ =>
     var table = new Table().AddColumns("experiment", "description", "article");
     foreach (var e in Catalog.All) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description), Markup.Escape(e.ArticleResult));
     AnsiConsole.Write(table);
-    AnsiConsole.WriteLine("--backbone for catsdogs-bottleneck, -vgg-augment, -finetune and oct-retina: " + string.Join("; ", Backbones.Descriptions));
+    AnsiConsole.WriteLine("--backbone for catsdogs-bottleneck, -vgg-augment, -finetune, -gap, oct-retina, cifar10-* (default resnet18) and digits-*: " +
+        string.Join("; ", Backbones.Descriptions));
     return 0;
 });
 root.Subcommands.Add(list);

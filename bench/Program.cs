@@ -3,7 +3,11 @@ using KerasNet.Bench;
 
 // kerasnet-bench: timing and memory benchmarks, each printing a RESULT line.
 // Redirected to a file, tables are laid out for a wide page instead of 80 columns.
-if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
+if (Console.IsOutputRedirected)
+{
+    Spectre.Console.AnsiConsole.Profile.Width = 200;
+    Spectre.Console.AnsiConsole.Profile.Capabilities.Ansi = false;  // no colour codes in a log file
+}
 var root = new RootCommand("KerasNetTransfer benchmarks (C# against the Python twin on the same machine).");
 
 var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 512 };

@@ -1,6 +1,4 @@
 using KerasNet.Engine;
-using KerasNet.Keras.Utils;
-using static KerasNet.KerasApi;
 
 namespace KerasNet.Experiments.Experiments;
 
@@ -57,23 +55,8 @@ public static class CatsDogsData
     /// <summary>These image files as (N, size, size, 3) float32 in [0, 1] and their labels (N,).</summary>
     public static (Tensor X, Tensor Y, List<string> Files) Load(List<string> files, TextWriter log, int size)
     {
-        var bar = new Progbar(files.Count, output: log);
-        // one float32 batch, each image scaled into its row by the worker that decoded it: the whole array is
-        // written once (the uint8 → float → /255 passes over a 1.8 GB array at 224×224 cost more than decoding)
-        using var outer = new TensorScope();
-        var x = Tensor.Zeros([files.Count, size, size, 3]).MoveToOuterScope();
-        int done = 0;
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => Runtime.SingleThreaded(() =>
-        {
-            using var scope = new TensorScope();
-            var img = keras.utils.load_img(files[i], target_size: (size, size));
-            x.Narrow(0, i, 1).CopyFrom((img.AsType(DType.Float32) / 255.0).Reshape(1, size, size, 3));
-            int n = Interlocked.Increment(ref done);
-            if (n % 100 == 0) lock (bar) bar.update(n);
-            return 0;
-        }));
-        bar.update(files.Count, finalize: true);
-        var y = Tensor.FromArray(files.Select(Label).ToArray(), files.Count).MoveToOuterScope();
+        var x = ImageArrays.Load(files, size, log, scale: 1.0 / 255);
+        var y = Tensor.FromArray(files.Select(Label).ToArray(), files.Count);
         return (x, y, files);
     }
 }

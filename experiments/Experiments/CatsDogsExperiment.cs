@@ -132,15 +132,7 @@ public abstract class CatsDogsExperiment : Experiment
         context.Config["epochs"] = epochs;
         context.Config["batch_size"] = BatchSize;
         context.Config["params"] = model.count_params();
-        var result = new ExperimentResult { History = history.history };
-        if (history.history.TryGetValue("val_accuracy", out var acc) && acc.Count > 0)
-        {
-            result.Metrics["best_val_accuracy"] = acc.Max();
-            result.Metrics["final_val_accuracy"] = acc[^1];
-            context.Out.WriteLine($"best validation accuracy {acc.Max():F4} (epoch {acc.IndexOf(acc.Max()) + 1}), final {acc[^1]:F4}");
-        }
-        result.Metrics["train_images_per_second"] = history.StepSeconds > 0 ? xTrain.Shape[0] * history.epoch.Count / history.StepSeconds : 0;
-        return result;
+        return ExperimentResult.Of(history, context.Out, xTrain.Shape[0]);
     }
 }
 

@@ -1,7 +1,5 @@
 using KerasNet.Engine;
-using KerasNet.Keras.Utils;
 using nietras.SeparatedValues;
-using static KerasNet.KerasApi;
 
 namespace KerasNet.Experiments.Experiments;
 
@@ -58,24 +56,10 @@ public static class DigitsData
         return Tensor.FromArray(y, labels.Count, classes.Count);
     }
 
-    /// <summary>The images as one (N, 224, 224, 3) float32 array, 0-255 (img_to_array), with a progress bar.</summary>
+    /// <summary>The images as one (N, size, size, 3) float32 array, 0-255 (img_to_array), with a progress bar.</summary>
     public static Tensor LoadImages(IReadOnlyList<string> files, int size, TextWriter log)
     {
         log.WriteLine($"Loading {files.Count} images at {size}×{size}");
-        var bar = new Progbar(files.Count, output: log);
-        using var outer = new TensorScope();
-        var x = Tensor.Zeros([files.Count, size, size, 3]).MoveToOuterScope();
-        int done = 0;
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => Runtime.SingleThreaded(() =>
-        {
-            using var scope = new TensorScope();
-            var img = keras.utils.load_img(files[i], target_size: (size, size));
-            x.Narrow(0, i, 1).CopyFrom(keras.utils.img_to_array(img).Reshape(1, size, size, 3));
-            int n = Interlocked.Increment(ref done);
-            if (n % 200 == 0) lock (bar) bar.update(n);
-            return 0;
-        }));
-        bar.update(files.Count, finalize: true);
-        return x;
+        return ImageArrays.Load(files, size, log);
     }
 }

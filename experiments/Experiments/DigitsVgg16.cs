@@ -47,17 +47,6 @@ public abstract class DigitsVgg16 : Experiment
     /// <summary>Rows <paramref name="index"/> of <paramref name="t"/>.</summary>
     internal static Tensor Rows(Tensor t, int[] index) => t.IndexSelect(0, Tensor.FromArray(index.Select(i => (long)i).ToArray(), index.Length));
 
-    protected static void Record(ExperimentContext context, ExperimentResult result, History history, int trainCount)
-    {
-        if (history.history.TryGetValue("val_accuracy", out var acc) && acc.Count > 0)
-        {
-            result.Metrics["best_val_accuracy"] = acc.Max();
-            result.Metrics["final_val_accuracy"] = acc[^1];
-            context.Out.WriteLine($"best validation accuracy {acc.Max():F4} (epoch {acc.IndexOf(acc.Max()) + 1}), final {acc[^1]:F4}");
-        }
-        result.Metrics["train_images_per_second"] = history.StepSeconds > 0 ? (double)trainCount * history.epoch.Count / history.StepSeconds : 0;
-    }
-
     protected static List<Callback> Callbacks(ExperimentContext context) =>
     [
         new BackupAndRestore(Path.Combine(context.RunDirectory, RunFolder.BackupFolder), delete_checkpoint: false),
@@ -115,9 +104,7 @@ public sealed class DigitsVgg16Features : DigitsVgg16
         context.Config["train_images"] = trainIdx.Length;
         context.Config["validation_images"] = validIdx.Length;
         context.Config["params"] = model.count_params();
-        var result = new ExperimentResult { History = history.history };
-        Record(context, result, history, trainIdx.Length);
-        return result;
+        return ExperimentResult.Of(history, context.Out, trainIdx.Length);
     }
 }
 
@@ -184,9 +171,8 @@ public sealed class DigitsVgg16Finetune : DigitsVgg16
         context.Config["train_images"] = trainIdx.Length;
         context.Config["validation_images"] = validIdx.Length;
         context.Config["params"] = model.count_params();
-        var result = new ExperimentResult { History = history.history };
+        var result = ExperimentResult.Of(history, context.Out, trainIdx.Length);
         result.Metrics["val_log_loss"] = score;
-        Record(context, result, history, trainIdx.Length);
         return result;
     }
 }

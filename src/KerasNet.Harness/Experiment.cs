@@ -113,4 +113,21 @@ public sealed class ExperimentResult
     public Dictionary<string, double> Metrics { get; } = new();
 
     public Dictionary<string, List<double>> History { get; init; } = new();
+
+    /// <summary>
+    /// A training run's result: its history, best and final validation accuracy (printed, with the best epoch, to
+    /// <paramref name="log"/>) and training images per second of step time (<paramref name="imagesPerEpoch"/> a pass).
+    /// </summary>
+    public static ExperimentResult Of(KerasNet.Keras.Callbacks.History history, TextWriter log, double imagesPerEpoch)
+    {
+        var result = new ExperimentResult { History = history.history };
+        if (history.history.TryGetValue("val_accuracy", out var acc) && acc.Count > 0)
+        {
+            result.Metrics["best_val_accuracy"] = acc.Max();
+            result.Metrics["final_val_accuracy"] = acc[^1];
+            log.WriteLine($"best validation accuracy {acc.Max():F4} (epoch {acc.IndexOf(acc.Max()) + 1}), final {acc[^1]:F4}");
+        }
+        result.Metrics["train_images_per_second"] = history.StepSeconds > 0 ? imagesPerEpoch * history.epoch.Count / history.StepSeconds : 0;
+        return result;
+    }
 }

@@ -7,6 +7,32 @@ namespace KerasNet.Tests;
 
 internal static class Fixtures
 {
+    /// <summary>
+    /// Runs <paramref name="body"/> as two workers of one MultiWorkerMirroredStrategy cluster, on two threads of this
+    /// process (127.0.0.1; worker 0 binds any free port, worker 1 joins once it is known); asserts both ended without error.
+    /// </summary>
+    public static void RunTwoWorkerThreads(Action<int, KerasNet.TF.Distribute.MultiWorkerMirroredStrategy> body)
+    {
+        var addresses = new List<string> { "127.0.0.1:0", "127.0.0.1:0" };
+        var bound = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errors = new Exception?[2];
+        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        {
+            try
+            {
+                var spec = i == 0 ? new KerasNet.TF.Distribute.ClusterSpec(addresses, 0)
+                    : new KerasNet.TF.Distribute.ClusterSpec([$"127.0.0.1:{(bound.Task.Wait(TimeSpan.FromSeconds(60)) ? bound.Task.Result : throw new TimeoutException("worker 0 never listened"))}", addresses[1]], 1);
+                using var strategy = new KerasNet.TF.Distribute.MultiWorkerMirroredStrategy(spec, TimeSpan.FromSeconds(60), onListening: p => bound.TrySetResult(p));
+                body(i, strategy);
+            }
+            catch (Exception e) { errors[i] = e; }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Null(errors[0]);
+        Assert.Null(errors[1]);
+    }
+
     public static float[] Random(int n, int seed = 3, double scale = 1)
     {
         var rng = new Random(seed);

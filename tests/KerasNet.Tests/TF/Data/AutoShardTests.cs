@@ -55,33 +55,19 @@ public class AutoShardTests
         single.compile(optimizer: keras.optimizers.SGD(0.5), loss: "binary_crossentropy", metrics: ["accuracy"]);
         single.fit(source.Pipeline(2, batch, mapThenBatch, policy, count), epochs: 1, steps_per_epoch: steps, verbose: 0);
 
-        var addresses = new List<string> { "127.0.0.1:0", "127.0.0.1:0" };
-        var bound = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var trained = new Sequential?[2];
-        var errors = new Exception?[2];
-        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        Fixtures.RunTwoWorkerThreads((i, strategy) =>
         {
-            try
+            Sequential m;
+            using (strategy.scope())
             {
-                var spec = i == 0 ? new ClusterSpec(addresses, 0)
-                    : new ClusterSpec([$"127.0.0.1:{(bound.Task.Wait(TimeSpan.FromSeconds(60)) ? bound.Task.Result : throw new TimeoutException("worker 0 never listened"))}", addresses[1]], 1);
-                using var strategy = new MultiWorkerMirroredStrategy(spec, TimeSpan.FromSeconds(60), onListening: p => bound.TrySetResult(p));
-                Sequential m;
-                using (strategy.scope())
-                {
-                    m = Build();
-                    m.set_weights(start);
-                    m.compile(optimizer: keras.optimizers.SGD(0.5), loss: "binary_crossentropy", metrics: ["accuracy"]);
-                }
-                m.fit(source.Pipeline(i, batch, mapThenBatch, policy, count), epochs: 1, steps_per_epoch: steps, verbose: 0);
-                trained[i] = m;
+                m = Build();
+                m.set_weights(start);
+                m.compile(optimizer: keras.optimizers.SGD(0.5), loss: "binary_crossentropy", metrics: ["accuracy"]);
             }
-            catch (Exception e) { errors[i] = e; }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        Assert.Null(errors[0]);
-        Assert.Null(errors[1]);
+            m.fit(source.Pipeline(i, batch, mapThenBatch, policy, count), epochs: 1, steps_per_epoch: steps, verbose: 0);
+            trained[i] = m;
+        });
         return trained.Max(m => single.get_weights().Zip(m!.get_weights()).Max(p => ((p.First - p.Second).Abs().Max()).Item()));
     }
 
@@ -156,30 +142,16 @@ public class AutoShardTests
         using var x = Fixtures.RandomTensor([24, 4, 4, 1], seed: 2);
         using var y = Tensor.FromArray([.. Enumerable.Range(0, 24).Select(i => (float)(i % 2))], 24, 1);
         var adapterRows = new long[2];
-        var addresses = new List<string> { "127.0.0.1:0", "127.0.0.1:0" };
-        var bound = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var errors = new Exception?[2];
-        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        Fixtures.RunTwoWorkerThreads((i, strategy) =>
         {
-            try
+            using var adapter = new ArrayDataAdapter(x, y, 8, shuffle: false, steps: null, strategy);
+            using var epoch = adapter.OpenEpoch(0);
+            while (epoch.MoveNext())
             {
-                var spec = i == 0 ? new ClusterSpec(addresses, 0)
-                    : new ClusterSpec([$"127.0.0.1:{(bound.Task.Wait(TimeSpan.FromSeconds(60)) ? bound.Task.Result : throw new TimeoutException("worker 0 never listened"))}", addresses[1]], 1);
-                using var strategy = new MultiWorkerMirroredStrategy(spec, TimeSpan.FromSeconds(60), onListening: p => bound.TrySetResult(p));
-                using var adapter = new ArrayDataAdapter(x, y, 8, shuffle: false, steps: null, strategy);
-                using var epoch = adapter.OpenEpoch(0);
-                while (epoch.MoveNext())
-                {
-                    adapterRows[i] += epoch.Current.X.Shape[0];
-                    Assert.Equal(8, WorkerRows.GlobalRowsOf(epoch.Current.X));
-                }
+                adapterRows[i] += epoch.Current.X.Shape[0];
+                Assert.Equal(8, WorkerRows.GlobalRowsOf(epoch.Current.X));
             }
-            catch (Exception e) { errors[i] = e; }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        Assert.Null(errors[0]);
-        Assert.Null(errors[1]);
+        });
         Assert.Equal([12L, 12L], adapterRows);
     }
 }

@@ -157,34 +157,19 @@ public class MultiWorkerMirroredStrategyTests
         single.compile(optimizer: keras.optimizers.SGD(0.1), loss: "categorical_crossentropy");
         single.train_on_batch(x, y);
 
-        // worker 0 binds any free port; worker 1 joins once that port is known
-        var addresses = new List<string> { "127.0.0.1:0", "127.0.0.1:0" };
-        var bound = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var trained = new KerasNet.Keras.Models.Sequential?[2];
-        var errors = new Exception?[2];
-        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        Fixtures.RunTwoWorkerThreads((i, strategy) =>
         {
-            try
+            KerasNet.Keras.Models.Sequential m;
+            using (strategy.scope())
             {
-                var spec = i == 0 ? new ClusterSpec(addresses, 0)
-                    : new ClusterSpec([$"127.0.0.1:{(bound.Task.Wait(TimeSpan.FromSeconds(60)) ? bound.Task.Result : throw new TimeoutException("worker 0 never listened"))}", addresses[1]], 1);
-                using var strategy = new MultiWorkerMirroredStrategy(spec, TimeSpan.FromSeconds(60), onListening: p => bound.TrySetResult(p));
-                KerasNet.Keras.Models.Sequential m;
-                using (strategy.scope())
-                {
-                    m = Build();
-                    m.set_weights(reference.get_weights());
-                    m.compile(optimizer: keras.optimizers.SGD(0.1), loss: "categorical_crossentropy");
-                }
-                m.train_on_batch(x, y);
-                trained[i] = m;
+                m = Build();
+                m.set_weights(reference.get_weights());
+                m.compile(optimizer: keras.optimizers.SGD(0.1), loss: "categorical_crossentropy");
             }
-            catch (Exception e) { errors[i] = e; }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        Assert.Null(errors[0]);
-        Assert.Null(errors[1]);
+            m.train_on_batch(x, y);
+            trained[i] = m;
+        });
         foreach (var m in trained)
         {
             double max = single.get_weights().Zip(m!.get_weights()).Max(p => ((p.First - p.Second).Abs().Max()).Item());

@@ -70,11 +70,8 @@ public sealed class FashionMnistExperiment : Experiment
 
         double totalTime = timeHistory.times.Sum();
         var replicas = context.ReplicaDescription;
-        // the input work of this process in each epoch: under --workers each worker decodes (or gathers) only its rows
-        long epochImages = o.StepsPerEpoch is { } st ? st * Math.Min(BatchSize, trainImages.Shape[0]) : trainImages.Shape[0];
-        if (context.Strategy is KerasNet.TF.Distribute.MultiWorkerMirroredStrategy mw)
-            for (int e = 0; e < timeHistory.rows_batched.Count; e++)
-                print.WriteLine($"worker {mw.WorkerIndex} of {mw.WorkerCount}, epoch {e + 1}: {timeHistory.images_decoded[e]} images decoded, {timeHistory.rows_batched[e]} rows batched, of the epoch's {epochImages}");
+        var inputWork = new Dictionary<string, double>();  // under --workers each worker decodes (or gathers) only its rows
+        timeHistory.ReportInputWork(print, context.Strategy, o.StepsPerEpoch is { } st ? st * Math.Min(BatchSize, trainImages.Shape[0]) : trainImages.Shape[0], inputWork);
         print.WriteLine($"total time with {replicas}: {totalTime:F2} seconds");
         double avgTimePerBatch = timeHistory.times.Average();
         double imagesPerSecond = BatchSize / avgTimePerBatch;
@@ -95,11 +92,7 @@ public sealed class FashionMnistExperiment : Experiment
         result.Metrics["test_accuracy"] = test["accuracy"];
         result.Metrics["train_seconds"] = totalTime;
         result.Metrics["images_per_second"] = imagesPerSecond;
-        if (timeHistory.rows_batched.Count > 0)
-        {
-            result.Metrics["images_decoded_first_epoch"] = timeHistory.images_decoded[0];
-            result.Metrics["rows_batched_first_epoch"] = timeHistory.rows_batched[0];
-        }
+        foreach (var (k, v) in inputWork) result.Metrics[k] = v;
         return result;
     }
 }

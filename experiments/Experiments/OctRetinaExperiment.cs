@@ -121,11 +121,8 @@ public sealed class OctRetinaExperiment : Experiment
         var history = model.fit(train, epochs: epochs, steps_per_epoch: steps, verbose: o.Verbose, callbacks: [timeHistory]);
 
         var replicas = context.ReplicaDescription;
-        // the input work of this process in each epoch: under --workers each worker decodes (or gathers) only its rows
-        long epochImages = Math.Min((long)steps * BatchSize, trainCount);
-        if (context.Strategy is KerasNet.TF.Distribute.MultiWorkerMirroredStrategy mw)
-            for (int e = 0; e < timeHistory.rows_batched.Count; e++)
-                print.WriteLine($"worker {mw.WorkerIndex} of {mw.WorkerCount}, epoch {e + 1}: {timeHistory.images_decoded[e]} images decoded, {timeHistory.rows_batched[e]} rows batched, of the epoch's {epochImages}");
+        var inputWork = new Dictionary<string, double>();  // under --workers each worker decodes (or gathers) only its rows
+        timeHistory.ReportInputWork(print, context.Strategy, Math.Min((long)steps * BatchSize, trainCount), inputWork);
         double totalTime = timeHistory.times.Sum();
         // the article's BATCH_SIZE / mean batch time, counting the images the batches really held (a last batch may be short)
         long images = Math.Min((long)steps * epochs * BatchSize, (long)trainCount * epochs);
@@ -150,11 +147,7 @@ public sealed class OctRetinaExperiment : Experiment
         result.Metrics["test_accuracy"] = test["accuracy"];
         result.Metrics["train_seconds"] = totalTime;
         result.Metrics["images_per_second"] = imagesPerSecond;
-        if (timeHistory.rows_batched.Count > 0)
-        {
-            result.Metrics["images_decoded_first_epoch"] = timeHistory.images_decoded[0];
-            result.Metrics["rows_batched_first_epoch"] = timeHistory.rows_batched[0];
-        }
+        foreach (var (k, v) in inputWork) result.Metrics[k] = v;
         return result;
     }
 

@@ -44,4 +44,18 @@ public sealed class TimeHistory : Callback
 
     public override void on_train_batch_end(int batch, IDictionary<string, double>? logs = null) =>
         times.Add(_clock.Elapsed.TotalSeconds);
+
+    /// <summary>
+    /// Prints this worker's input work per epoch (under MultiWorkerMirroredStrategy, where each worker decodes only its rows)
+    /// against the <paramref name="epochImages"/> an epoch's global batches hold, and records the first epoch's counts.
+    /// </summary>
+    public void ReportInputWork(TextWriter print, KerasNet.TF.Distribute.Strategy? strategy, long epochImages, IDictionary<string, double> metrics)
+    {
+        if (strategy is KerasNet.TF.Distribute.MultiWorkerMirroredStrategy mw)
+            for (int e = 0; e < rows_batched.Count; e++)
+                print.WriteLine($"worker {mw.WorkerIndex} of {mw.WorkerCount}, epoch {e + 1}: {images_decoded[e]} images decoded, {rows_batched[e]} rows batched, of the epoch's {epochImages}");
+        if (rows_batched.Count == 0) return;
+        metrics["images_decoded_first_epoch"] = images_decoded[0];
+        metrics["rows_batched_first_epoch"] = rows_batched[0];
+    }
 }

@@ -55,11 +55,7 @@ public sealed class RandomColorJitter : ImagePreprocessingLayer
             var grey = Grey(x);
             x = ((x - grey) * s + grey).Clamp(value_range.Min, value_range.Max);
         }
-        if (hue_factor > 0)
-        {
-            double invert = Uniform(0, 1) > 0.5 ? -1 : 1;
-            x = RandomHue.Turn(x, invert * Uniform(0, hue_factor) * 0.5, value_range, name);
-        }
+        if (hue_factor > 0) x = RandomHue.Turn(x, RandomHue.Delta((0, hue_factor), Uniform), value_range, name);
         return x;
     }
 

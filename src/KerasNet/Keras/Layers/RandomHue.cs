@@ -23,11 +23,13 @@ public sealed class RandomHue : ImagePreprocessingLayer
     public (double Lower, double Upper) factor { get; }
     public (double Min, double Max) value_range { get; }
 
-    protected override Tensor TransformImage(Tensor image)
+    protected override Tensor TransformImage(Tensor image) => Turn(image, Delta(factor, Uniform), value_range, name);
+
+    /// <summary>Keras's draw: a sign with even odds times a factor from <paramref name="range"/>, halved (a fraction of the circle).</summary>
+    internal static double Delta((double Lower, double Upper) range, Func<double, double, double> uniform)
     {
-        double invert = Uniform(0, 1) > 0.5 ? -1 : 1;
-        double delta = invert * Uniform(factor.Lower, factor.Upper) * 0.5;
-        return Turn(image, delta, value_range, name);
+        double invert = uniform(0, 1) > 0.5 ? -1 : 1;
+        return invert * uniform(range.Lower, range.Upper) * 0.5;
     }
 
     /// <summary>An (H, W, 3) image in value_range with its hue turned by <paramref name="delta"/> (a fraction of the circle).</summary>

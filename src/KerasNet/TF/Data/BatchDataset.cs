@@ -35,7 +35,7 @@ internal sealed class BatchDataset<T>(Dataset<T> input, int batchSize, bool drop
                 long n = input.cardinality();
                 long RowsOfBatchAt(long position) => n >= 0 ? Math.Min(_size, n - position / _size * _size) : _size;
                 var deferring = input.DeferringUnneeded(position => Keeps(s, RowsOfBatchAt(position), position % _size));
-                return new BatchDataset<T>(deferring ?? input.ForWorker(s) ?? input, _size, dropRemainder, stack, s);
+                return new BatchDataset<T>(deferring ?? input, _size, dropRemainder, stack, s);  // no deferring map: decoded, then dropped
             case AutoShardPolicy.FILE:
                 var files = input.ForWorker(s) ?? throw new InvalidOperationException(
                     "AutoShardPolicy.FILE: this pipeline reads no files (list_files) to deal out to the workers; use AutoShardPolicy.AUTO or DATA.");

@@ -14,10 +14,12 @@ internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? par
     internal override Dataset<U>? DeferringUnneeded(Func<long, bool> rows) =>
         deterministic ? new MapDataset<T, U>(input, fn, parallel, deterministic, rows) : null;
 
-    /// <summary>The element at <paramref name="position"/> mapped now, or (when not needed) deferred with its input.</summary>
-    private Outcome<U> MapAt(long position, Outcome<T> o)
+    /// <summary>Whether the element at <paramref name="position"/> is left unmapped (another worker's row).</summary>
+    private bool Defers(long position, Outcome<T> o) => needed is not null && !o.Failed && !needed(position);
+
+    /// <summary>The deferred element: its input kept, mapped only if the consumer forces it.</summary>
+    private Outcome<U> Deferred(Outcome<T> o)
     {
-        if (needed is null || o.Failed || needed(position)) return Apply(fn, o);
         var raw = o.Value;
         return Outcome<U>.Defer(() => Apply(fn, Outcome<T>.Ok(raw)), () => Elements.Dispose(raw));
     }
@@ -56,7 +58,7 @@ internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? par
         long position = 0;
         if (parallel is null || n == 1)
         {
-            foreach (var o in input.Produce(pass)) yield return MapAt(position++, o);
+            foreach (var o in input.Produce(pass)) yield return Defers(position++, o) ? Deferred(o) : Apply(fn, o);
             yield break;
         }
         // A sliding window of calls on the thread pool; worker threads run single-threaded kernels, so n
@@ -66,9 +68,7 @@ internal sealed class MapDataset<T, U>(Dataset<T> input, Func<T, U> fn, int? par
         int inFlight = 2 * n;
         Task<Outcome<U>> Start(Outcome<T> o)
         {
-            long at = position++;
-            return needed is not null && !o.Failed && !needed(at) ? Task.FromResult(MapAt(at, o))
-                : Task.Run(() => Runtime.SingleThreaded(() => Apply(fn, o)));
+            return Defers(position++, o) ? Task.FromResult(Deferred(o)) : Task.Run(() => Runtime.SingleThreaded(() => Apply(fn, o)));
         }
         using var source = input.Produce(pass).GetEnumerator();
         try

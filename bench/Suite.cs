@@ -38,9 +38,10 @@ internal static class Suite
 
     private static readonly string[] Sides = ["C#", "Python", "TorchSharp tuned", "TorchSharp default"];
 
-    public static int Run(string? only, string precisions, int rounds)
+    public static int Run(string? only, string precisions, int rounds, string? sides = null)
     {
         if (rounds < 1) throw new ArgumentException("--rounds must be at least 1.");
+        var chosen = ParseSides(sides);
         var policies = precisions == "both" ? new[] { "float32", "mixed_bfloat16" } : [precisions];
         int threads = Runtime.NumThreads;
         var peak = PeakFlops();
@@ -58,7 +59,7 @@ internal static class Suite
             finally { keras.mixed_precision.set_global_policy("float32"); }
             for (int r = 0; r < rounds; r++)
             {
-                var order = Enumerable.Range(0, Sides.Length).Where(s => peers || s < 2).ToList();
+                var order = Enumerable.Range(0, Sides.Length).Where(s => (peers || s < 2) && chosen.Contains(s)).ToList();
                 if (r % 2 == 1) order.Reverse();
                 foreach (int side in order)
                 {
@@ -96,6 +97,22 @@ internal static class Suite
         AnsiConsole.Write(table);
         if (unstable) AnsiConsole.MarkupLine("[yellow]The spread across rounds is above 10% for at least one row: the figures are not stable; run more rounds or on a quieter machine.[/]");
         return 0;
+    }
+
+    private static readonly string[] SideKeys = ["csharp", "python", "ts-tuned", "ts-default"];
+
+    /// <summary>The sides to time (--sides csharp,python,ts-tuned,ts-default; default all).</summary>
+    private static HashSet<int> ParseSides(string? sides)
+    {
+        if (sides is null) return [.. Enumerable.Range(0, Sides.Length)];
+        var set = new HashSet<int>();
+        foreach (var key in sides.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int i = Array.IndexOf(SideKeys, key.ToLowerInvariant());
+            if (i < 0) throw new ArgumentException($"--sides: unknown side '{key}'. Known: {string.Join(", ", SideKeys)}.");
+            set.Add(i);
+        }
+        return set;
     }
 
     private static double TimeOurs(Workload w, Func<double> step, string policy)

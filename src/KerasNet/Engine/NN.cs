@@ -8,15 +8,18 @@ namespace KerasNet.Engine;
 /// </summary>
 public static class NN
 {
-    /// <summary>2-D convolution. <paramref name="pads"/> = (top, bottom, left, right), possibly asymmetric as TensorFlow's 'same'.</summary>
+    /// <summary>
+    /// 2-D convolution. <paramref name="pads"/> = (top, bottom, left, right), possibly asymmetric as TensorFlow's 'same'.
+    /// <paramref name="relu"/>: ReLU applied to the output in the same call, in place (no second output-sized tensor).
+    /// </summary>
     public static unsafe Tensor Conv2D(Tensor x, Tensor kernelHwio, Tensor? bias, (int H, int W) strides,
-        (int Top, int Bottom, int Left, int Right) pads, (int H, int W) dilation, int groups = 1)
+        (int Top, int Bottom, int Left, int Right) pads, (int H, int W) dilation, int groups = 1, bool relu = false)
     {
         long* s = stackalloc long[] { strides.H, strides.W };
         long* p = stackalloc long[] { pads.Top, pads.Bottom, pads.Left, pads.Right };
         long* d = stackalloc long[] { dilation.H, dilation.W };
         using var b = new Optional(bias);
-        var raw = NativeMethods.knt_conv2d(x.Handle, kernelHwio.Handle, b.Raw, s, p, d, groups);
+        var raw = NativeMethods.knt_conv2d(x.Handle, kernelHwio.Handle, b.Raw, s, p, d, groups, relu ? 1 : 0);
         return Tensor.Wrap(raw, "conv2d", x, kernelHwio, bias);
     }
 
@@ -62,34 +65,35 @@ public static class NN
         return Tensor.Wrap(NativeMethods.knt_pad2d(x.Handle, p, value), "pad2d", x);
     }
 
+    /// <summary>Max pooling; <paramref name="relu"/>: ReLU applied to the pooled values in the same call, in place.</summary>
     public static Tensor MaxPool2D(Tensor x, (int H, int W) pool, (int H, int W) strides,
-        (int Top, int Bottom, int Left, int Right) pads) => Pool(PoolOp.Max, "max_pool2d", x, pool, strides, pads);
+        (int Top, int Bottom, int Left, int Right) pads, bool relu = false) => Pool(PoolOp.Max, "max_pool2d", x, pool, strides, pads, relu);
 
     /// <summary>Average pooling that, like TensorFlow, averages over real (unpadded) cells only.</summary>
     public static Tensor AvgPool2D(Tensor x, (int H, int W) pool, (int H, int W) strides,
         (int Top, int Bottom, int Left, int Right) pads) => Pool(PoolOp.Avg, "avg_pool2d", x, pool, strides, pads);
 
     private static unsafe Tensor Pool(PoolOp op, string name, Tensor x, (int H, int W) pool, (int H, int W) strides,
-        (int Top, int Bottom, int Left, int Right) pads)
+        (int Top, int Bottom, int Left, int Right) pads, bool relu = false)
     {
         long* k = stackalloc long[] { pool.H, pool.W };
         long* s = stackalloc long[] { strides.H, strides.W };
         long* p = stackalloc long[] { pads.Top, pads.Bottom, pads.Left, pads.Right };
-        return Tensor.Wrap(NativeMethods.knt_pool2d((int)op, x.Handle, k, s, p), name, x);
+        return Tensor.Wrap(NativeMethods.knt_pool2d((int)op, x.Handle, k, s, p, relu ? 1 : 0), name, x);
     }
 
-    /// <summary>x · kernel + bias with kernel shaped (in, out), as Keras stores it.</summary>
-    public static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias)
+    /// <summary>x · kernel + bias with kernel shaped (in, out), as Keras stores it; <paramref name="relu"/>: ReLU in the same call.</summary>
+    public static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias, bool relu = false)
     {
         using var b = new Optional(bias);
-        var raw = NativeMethods.knt_dense(x.Handle, kernel.Handle, b.Raw);
+        var raw = NativeMethods.knt_dense(x.Handle, kernel.Handle, b.Raw, relu ? 1 : 0);
         return Tensor.Wrap(raw, "dense", x, kernel, bias);
     }
 
     // An optional input travels as a raw pointer (a SafeHandle argument cannot be null), its handle held
     // by a reference for the call, so neither Dispose on another thread nor the finalizer frees it meanwhile;
     // a disposed tensor is an ObjectDisposedException here, never a dangling pointer.
-    private readonly struct Optional : IDisposable
+    internal readonly struct Optional : IDisposable
     {
         private readonly TensorHandle? _handle;
 

@@ -64,11 +64,18 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int knt_addcmul_(TensorHandle self, TensorHandle t1, TensorHandle t2, double value);
     [DllImport(Lib)] internal static extern int knt_addcdiv_(TensorHandle self, TensorHandle t1, TensorHandle t2, double value);
 
+    // optimizers.cpp
+    [DllImport(Lib)] internal static extern int knt_rmsprop_update(TensorHandle variable, TensorHandle grad, TensorHandle velocity,
+        IntPtr momentum, double lr, double rho, double momentumFactor, double epsilon);
+    [DllImport(Lib)] internal static extern int knt_adam_update(TensorHandle variable, TensorHandle grad, TensorHandle m, TensorHandle v,
+        double alpha, double beta1, double beta2, double epsilon);
+    [DllImport(Lib)] internal static extern IntPtr knt_zeros_like(TensorHandle t);
+
     // nn.cpp
     [DllImport(Lib)] internal static extern IntPtr knt_conv2d(TensorHandle x, TensorHandle kernel, IntPtr bias,
-        long* strides, long* pads, long* dilation, long groups);
-    [DllImport(Lib)] internal static extern IntPtr knt_pool2d(int op, TensorHandle x, long* pool, long* strides, long* pads);
-    [DllImport(Lib)] internal static extern IntPtr knt_dense(TensorHandle x, TensorHandle kernel, IntPtr bias);
+        long* strides, long* pads, long* dilation, long groups, int relu);
+    [DllImport(Lib)] internal static extern IntPtr knt_pool2d(int op, TensorHandle x, long* pool, long* strides, long* pads, int relu);
+    [DllImport(Lib)] internal static extern IntPtr knt_dense(TensorHandle x, TensorHandle kernel, IntPtr bias, int relu);
     [DllImport(Lib)] internal static extern IntPtr knt_activation(int op, TensorHandle x);
     [DllImport(Lib)] internal static extern IntPtr knt_softmax(TensorHandle x, long dim, int log);
     [DllImport(Lib)] internal static extern IntPtr knt_dropout(TensorHandle x, double rate, int training);

@@ -82,12 +82,19 @@ KNT_API int knt_inplace_scalar(int op, knt_tensor self, double s);
 KNT_API int knt_addcmul_(knt_tensor self, knt_tensor t1, knt_tensor t2, double value);
 KNT_API int knt_addcdiv_(knt_tensor self, knt_tensor t1, knt_tensor t2, double value);
 
+// ---- optimizers.cpp: fused Keras optimizer updates; 1 done, 0 not fusable (run the unfused ops), -1 error
+KNT_API int knt_rmsprop_update(knt_tensor variable, knt_tensor grad, knt_tensor velocity, knt_tensor momentum,
+                               double lr, double rho, double momentum_factor, double epsilon);
+KNT_API int knt_adam_update(knt_tensor variable, knt_tensor grad, knt_tensor m, knt_tensor v, double alpha,
+                            double beta_1, double beta_2, double epsilon);
+KNT_API knt_tensor knt_zeros_like(knt_tensor t);
+
 // ---- nn.cpp: layers' kernels, NHWC in and out
 KNT_API knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, const int64_t* strides,
                               const int64_t* pads /* top,bottom,left,right */, const int64_t* dilation,
-                              int64_t groups);
-KNT_API knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads);
-KNT_API knt_tensor knt_dense(knt_tensor x, knt_tensor kernel, knt_tensor bias);
+                              int64_t groups, int relu /* 1: ReLU on the output, in place */);
+KNT_API knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads, int relu);
+KNT_API knt_tensor knt_dense(knt_tensor x, knt_tensor kernel, knt_tensor bias, int relu);
 KNT_API knt_tensor knt_activation(int op, knt_tensor x);
 KNT_API knt_tensor knt_softmax(knt_tensor x, int64_t dim, int log);
 KNT_API knt_tensor knt_dropout(knt_tensor x, double rate, int training);

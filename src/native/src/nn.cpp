@@ -84,7 +84,7 @@ int64_t check_batch_norm_input(const at::Tensor& in) {
 extern "C" {
 
 knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, const int64_t* strides,
-                      const int64_t* pads, const int64_t* dilation, int64_t groups) {
+                      const int64_t* pads, const int64_t* dilation, int64_t groups, int relu) {
   KNT_GUARD(nullptr, {
     auto xn = to_nchw(T(x), "conv2d");
     const auto& k = T(kernel_hwio);
@@ -99,6 +99,9 @@ knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, con
     c10::optional<at::Tensor> b;
     if (bias != nullptr) b = T(bias);
     auto y = at::conv2d(xn, w, b, {strides[0], strides[1]}, padding, {dilation[0], dilation[1]}, groups);
+    // ReLU in place on the fresh output, before the NHWC view is made: the convolution's backward needs its
+    // input and kernel, not its output, so autograd allows it, and no second activation-sized tensor is written
+    if (relu) y.relu_();
     return wrap(to_nhwc(y));
   })
 }
@@ -204,7 +207,7 @@ knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value) {
   })
 }
 
-knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads) {
+knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads, int relu) {
   KNT_GUARD(nullptr, {
     const char* name = op == KNT_MAXPOOL ? "max_pool2d" : "avg_pool2d";
     auto xn = to_nchw(T(x), name);
@@ -237,17 +240,26 @@ knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* 
     } else {
       throw std::invalid_argument("unknown pool op " + std::to_string(op));
     }
+    // a following ReLU, in place on the fresh output (pooling's backward needs its input and indices, not its output)
+    if (relu) y.relu_();
     return wrap(to_nhwc(y));
   })
 }
 
-knt_tensor knt_dense(knt_tensor x, knt_tensor kernel, knt_tensor bias) {
+knt_tensor knt_dense(knt_tensor x, knt_tensor kernel, knt_tensor bias, int relu) {
   KNT_GUARD(nullptr, {
     const auto& a = T(x);
     const auto& k = T(kernel);
-    if (a.dim() == 2) return wrap(bias ? at::addmm(T(bias), a, k) : at::mm(a, k));
-    auto y = at::matmul(a, k);
-    return wrap(bias ? y + T(bias) : y);
+    at::Tensor y;
+    if (a.dim() == 2) {
+      y = bias ? at::addmm(T(bias), a, k) : at::mm(a, k);
+    } else {
+      y = at::matmul(a, k);
+      if (bias) y = y + T(bias);
+    }
+    // in place: the product's backward needs its operands, not its result (for N-D input, matmul's result may be a view)
+    if (relu) y = y.is_view() ? at::relu(y) : y.relu_();
+    return wrap(y);
   })
 }
 

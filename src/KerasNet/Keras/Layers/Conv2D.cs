@@ -72,8 +72,11 @@ public sealed class Conv2D : Layer
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var x = inputs.DType == dtype_policy.compute_dtype ? inputs : inputs.AsType(dtype_policy.compute_dtype);
+        bool relu = activation == "relu";  // applied in the convolution's own call, in place, or by the pool that follows
         var y = NN.Conv2D(x, Compute(kernel), _bias is null ? null : Compute(_bias), (strides.H, strides.W),
-            ConvUtils.Pads(x.Shape, kernel_size, strides, padding, dilation_rate), (dilation_rate.H, dilation_rate.W));
+            ConvUtils.Pads(x.Shape, kernel_size, strides, padding, dilation_rate), (dilation_rate.H, dilation_rate.W),
+            relu: relu && !ReluPoolFusion.DefersRelu(this));
+        if (relu) return y;
         var activated = Activations.Apply(activation, y);
         Tensor.Release(y, activated);  // the pre-activation, unless it is kept as logits
         return activated;

@@ -58,6 +58,7 @@ public sealed class Dense : Layer
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var x = inputs.DType == dtype_policy.compute_dtype ? inputs : inputs.AsType(dtype_policy.compute_dtype);
+        if (activation == "relu") return NN.Dense(x, Compute(kernel), _bias is null ? null : Compute(_bias), relu: true);  // in place, one call
         var y = NN.Dense(x, Compute(kernel), _bias is null ? null : Compute(_bias));
         var activated = Activations.Apply(activation, y);
         Tensor.Release(y, activated);  // the pre-activation, unless it is kept as logits

@@ -17,6 +17,7 @@ public sealed class Functional : Model
     private List<Layer> _layers = null!;
     private HashSet<Node> _nodeSet = null!;
     private Dictionary<KerasTensor, int> _reads = null!;  // how many nodes of this model read each tensor
+    private Dictionary<Node, Node> _poolAfter = null!;    // a node whose output only this pool node reads (ReluPoolFusion)
 
     public Functional(KerasTensor inputs, KerasTensor outputs, string? name = null) : this([inputs], [outputs], name) { }
 
@@ -90,6 +91,13 @@ public sealed class Functional : Model
         foreach (var n in order)
             foreach (var i in n.input_tensors)  // an Input's node reads nothing
                 _reads[i] = _reads.GetValueOrDefault(i) + 1;
+        _poolAfter = new Dictionary<Node, Node>(ReferenceEqualityComparer.Instance);
+        var outputs0 = new HashSet<KerasTensor>(_outputs, ReferenceEqualityComparer.Instance);
+        foreach (var reader in order)
+            if (reader.input_tensors is [var only] && only.node is { } producer && _nodeSet.Contains(producer)
+                && producer.output_tensors.Count == 1 && _reads.GetValueOrDefault(only) == 1 && !outputs0.Contains(only)
+                && ReluPoolFusion.Applies(producer.layer, reader.layer))
+                _poolAfter[producer] = reader;
 
         if (layerOrder is not null)
         {
@@ -184,13 +192,25 @@ public sealed class Functional : Model
             if (node.is_input || values.ContainsKey(node.output_tensors[0])) continue;
             var args = node.input_tensors.Select(t => values.TryGetValue(t, out var v) ? v
                 : throw new InvalidOperationException($"Model '{name}': the value of {t} is missing (graph disconnected).")).ToList();
-            var ys = node.layer.CallNode(args, node.training ?? training);
-            if (ys.Count != node.output_tensors.Count)
+            IReadOnlyList<Tensor> ys;
+            IReadOnlyList<KerasTensor> bound;
+            if (_poolAfter.TryGetValue(node, out var pool) && ReluPoolFusion.Applies(node.layer, pool.layer) && !values.ContainsKey(pool.output_tensors[0]))
+            {
+                // Conv2D(relu) read only by a MaxPooling2D: both run here, pool then ReLU; the pool's node is then skipped
+                ys = [ReluPoolFusion.Run(node.layer, node.training ?? training, pool.layer, pool.training ?? training, args[0])];
+                bound = pool.output_tensors;
+            }
+            else
+            {
+                ys = node.layer.CallNode(args, node.training ?? training);
+                bound = node.output_tensors;
+            }
+            if (ys.Count != bound.Count)
                 throw new InvalidOperationException($"Layer '{node.layer.name}' returned {ys.Count} outputs, its node expects {node.output_tensors.Count}.");
             for (int i = 0; i < ys.Count; i++)
             {
-                Bind(node.output_tensors[i], ys[i]);
-                if (outputSet.Contains(node.output_tensors[i])) keep.Add(ys[i]);
+                Bind(bound[i], ys[i]);
+                if (outputSet.Contains(bound[i])) keep.Add(ys[i]);
             }
             // free an activation after its last reader, unless the caller owns it, it is an output, or a logits link holds it
             foreach (var a in args)

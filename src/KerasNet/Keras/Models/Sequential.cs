@@ -113,9 +113,14 @@ public sealed class Sequential : Model
     protected override Tensor Call(Tensor inputs, bool training)
     {
         var x = inputs;
-        foreach (var l in _layers)
+        for (int i = 0; i < _layers.Count; i++)
         {
-            var y = l.Apply(x, training);
+            var l = _layers[i];
+            Tensor y;
+            if (i + 1 < _layers.Count && ReluPoolFusion.Applies(l, _layers[i + 1]))
+                y = ReluPoolFusion.Run(l, training, _layers[++i], training, x);  // Conv2D(relu) + MaxPooling2D: pool, then ReLU
+            else
+                y = l.Apply(x, training);
             if (!ReferenceEquals(x, inputs)) Tensor.Release(x, y);  // the activation has had its only reader
             x = y;
         }

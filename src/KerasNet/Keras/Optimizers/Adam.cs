@@ -21,6 +21,7 @@ public sealed class Adam(double learning_rate = 0.001, double beta_1 = 0.9, doub
         double alpha = lr * Math.Sqrt(1 - Math.Pow(beta_2, t)) / (1 - Math.Pow(beta_1, t));
         var m = Slot(variable, "m");
         var v = Slot(variable, "v");
+        if (!amsgrad && FusedUpdates.Adam(variable.Value, grad, m, v, alpha, beta_1, beta_2, epsilon)) return;
         m.MulInPlace(beta_1);
         m.AddInPlace(grad, 1 - beta_1);
         v.MulInPlace(beta_2);

@@ -88,7 +88,7 @@ public abstract class Optimizer : IDisposable
     {
         if (!_slots.TryGetValue(variable, out var slots)) _slots[variable] = slots = new();
         if (!slots.TryGetValue(slotName, out var t))
-            slots[slotName] = t = Tensor.Zeros(variable.shape).ReleaseFromScope();
+            slots[slotName] = t = FusedUpdates.ZerosLike(variable.Value).ReleaseFromScope();  // its layout: fused updates walk both in step
         return t;
     }
 

@@ -19,6 +19,8 @@ public sealed class RMSprop(double learning_rate = 0.001, double rho = 0.9, doub
     protected override void UpdateStep(Tensor grad, Variable variable, double lr)
     {
         var velocity = Slot(variable, "rms");
+        if (!centered && FusedUpdates.RMSprop(variable.Value, grad, velocity, momentum > 0 ? Slot(variable, "momentum") : null, lr, rho, momentum, epsilon))
+            return;
         velocity.MulInPlace(rho);
         velocity.AddcmulInPlace(grad, grad, 1 - rho);
         Tensor denominator;

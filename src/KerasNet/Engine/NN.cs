@@ -36,11 +36,13 @@ public static class NN
     }
 
     /// <summary>Keras's batch normalization over the last axis with given (moving) statistics: inference.</summary>
-    public static Tensor BatchNorm(Tensor x, Tensor? gamma, Tensor? beta, Tensor movingMean, Tensor movingVar, double epsilon)
+    public static Tensor BatchNorm(Tensor x, Tensor? gamma, Tensor? beta, Tensor movingMean, Tensor movingVar, double epsilon,
+        (double Low, double High)? clamp = null)
     {
         using var g = new Optional(gamma);
         using var b = new Optional(beta);
-        var raw = NativeMethods.knt_batch_norm(x.Handle, g.Raw, b.Raw, movingMean.Handle, movingVar.Handle, epsilon);
+        var (lo, hi) = clamp ?? (double.NegativeInfinity, double.PositiveInfinity);
+        var raw = NativeMethods.knt_batch_norm(x.Handle, g.Raw, b.Raw, movingMean.Handle, movingVar.Handle, epsilon, lo, hi);
         return Tensor.Wrap(raw, "batch_norm", x, movingMean, gamma);
     }
 

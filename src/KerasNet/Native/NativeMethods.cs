@@ -86,7 +86,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern IntPtr knt_batch_norm_train(TensorHandle x, IntPtr gamma, IntPtr beta, double epsilon,
         out IntPtr meanOut, out IntPtr varOut);
     [DllImport(Lib)] internal static extern IntPtr knt_batch_norm(TensorHandle x, IntPtr gamma, IntPtr beta,
-        TensorHandle movingMean, TensorHandle movingVar, double epsilon);
+        TensorHandle movingMean, TensorHandle movingVar, double epsilon, double clampLo, double clampHi);
     [DllImport(Lib)] internal static extern IntPtr knt_pad2d(TensorHandle x, long* pads, double value);
 
     // image.cpp

@@ -109,7 +109,8 @@ KNT_API knt_tensor knt_batch_norm_train(knt_tensor x, knt_tensor gamma, knt_tens
                                         knt_tensor* mean_out, knt_tensor* var_out);
 // Inference: normalises with the moving statistics.
 KNT_API knt_tensor knt_batch_norm(knt_tensor x, knt_tensor gamma, knt_tensor beta, knt_tensor moving_mean,
-                                  knt_tensor moving_var, double epsilon);
+                                  knt_tensor moving_var, double epsilon,
+                                  double clamp_lo, double clamp_hi /* a following ReLU/ReLU6; -inf, +inf: none */);
 // Constant padding of an NHWC tensor: pads = (top, bottom, left, right).
 KNT_API knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value);
 

@@ -79,10 +79,17 @@ public sealed class BatchNormalization : Layer
             mean.Dispose();
             variance.Dispose();
             y = output;
+            if (LayerFusion.ClampAfter(this) is { } relu)  // the ReLU after it, fused: applied here
+            {
+                var clamped = double.IsPositiveInfinity(relu.High) ? NN.Relu(y) : y.Clamp(0, relu.High);
+                y.Dispose();
+                y = clamped;
+            }
         }
         else
         {
-            y = NN.BatchNorm(x, _gamma?.Value, _beta?.Value, moving_mean.Value, moving_variance.Value, epsilon);
+            // the ReLU after it, when fused, runs in the same pass
+            y = NN.BatchNorm(x, _gamma?.Value, _beta?.Value, moving_mean.Value, moving_variance.Value, epsilon, LayerFusion.ClampAfter(this));
         }
         return MixedPrecision.Policy.Cast(y, dtype_policy.compute_dtype);
     }

@@ -75,7 +75,7 @@ public sealed class Conv2D : Layer
         bool relu = activation == "relu";  // applied in the convolution's own call, in place, or by the pool that follows
         var y = NN.Conv2D(x, Compute(kernel), _bias is null ? null : Compute(_bias), (strides.H, strides.W),
             ConvUtils.Pads(x.Shape, kernel_size, strides, padding, dilation_rate), (dilation_rate.H, dilation_rate.W),
-            relu: relu && !ReluPoolFusion.DefersRelu(this));
+            relu: relu && !LayerFusion.IsFusedProducer(this));  // fused: the pool applies it
         if (relu) return y;
         var activated = Activations.Apply(activation, y);
         Tensor.Release(y, activated);  // the pre-activation, unless it is kept as logits

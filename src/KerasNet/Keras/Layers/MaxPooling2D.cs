@@ -9,7 +9,7 @@ public sealed class MaxPooling2D : Pooling2D
         : base(pool_size, strides, padding, name) { }
 
     protected override Tensor Pool(Tensor x, (int, int, int, int) pads) =>
-        NN.MaxPool2D(x, (pool_size.H, pool_size.W), (strides.H, strides.W), pads, relu: ReluPoolFusion.AppliesRelu(this));
+        NN.MaxPool2D(x, (pool_size.H, pool_size.W), (strides.H, strides.W), pads, relu: LayerFusion.IsFusedConsumer(this));  // the ReLU of the Conv2D before it
 
     internal static MaxPooling2D FromConfig(Saving.ConfigReader c)
     {

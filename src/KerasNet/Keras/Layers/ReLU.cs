@@ -26,7 +26,10 @@ public sealed class ReLU : Layer
     protected override Tensor Call(Tensor inputs, bool training)
     {
         if (negative_slope == 0 && threshold == 0)
+        {
+            if (LayerFusion.IsFusedConsumer(this)) return inputs;  // the BatchNormalization before it clamped in its own pass
             return max_value is { } m ? inputs.Clamp(0, m) : NN.Relu(inputs);
+        }
         // general form: above the threshold x (capped), below it negative_slope·(x - threshold)
         var above = inputs.Ge(threshold).AsType(DType.Float32);
         var high = max_value is { } cap ? inputs.Minimum(cap) : inputs;

@@ -17,7 +17,7 @@ public sealed class Functional : Model
     private List<Layer> _layers = null!;
     private HashSet<Node> _nodeSet = null!;
     private Dictionary<KerasTensor, int> _reads = null!;  // how many nodes of this model read each tensor
-    private Dictionary<Node, Node> _poolAfter = null!;    // a node whose output only this pool node reads (ReluPoolFusion)
+    private Dictionary<Node, Node> _poolAfter = null!;    // a node whose output only this node reads, the pair run fused (LayerFusion)
 
     public Functional(KerasTensor inputs, KerasTensor outputs, string? name = null) : this([inputs], [outputs], name) { }
 
@@ -96,7 +96,7 @@ public sealed class Functional : Model
         foreach (var reader in order)
             if (reader.input_tensors is [var only] && only.node is { } producer && _nodeSet.Contains(producer)
                 && producer.output_tensors.Count == 1 && _reads.GetValueOrDefault(only) == 1 && !outputs0.Contains(only)
-                && ReluPoolFusion.Applies(producer.layer, reader.layer))
+                && LayerFusion.Applies(producer.layer, reader.layer))
                 _poolAfter[producer] = reader;
 
         if (layerOrder is not null)
@@ -194,10 +194,10 @@ public sealed class Functional : Model
                 : throw new InvalidOperationException($"Model '{name}': the value of {t} is missing (graph disconnected).")).ToList();
             IReadOnlyList<Tensor> ys;
             IReadOnlyList<KerasTensor> bound;
-            if (_poolAfter.TryGetValue(node, out var pool) && ReluPoolFusion.Applies(node.layer, pool.layer) && !values.ContainsKey(pool.output_tensors[0]))
+            if (_poolAfter.TryGetValue(node, out var pool) && LayerFusion.Applies(node.layer, pool.layer) && !values.ContainsKey(pool.output_tensors[0]))
             {
-                // Conv2D(relu) read only by a MaxPooling2D: both run here, pool then ReLU; the pool's node is then skipped
-                ys = [ReluPoolFusion.Run(node.layer, node.training ?? training, pool.layer, pool.training ?? training, args[0])];
+                // a pair run as one (e.g. Conv2D(relu) read only by a MaxPooling2D); the second node is then skipped
+                ys = [LayerFusion.Run(node.layer, node.training ?? training, pool.layer, pool.training ?? training, args[0])];
                 bound = pool.output_tensors;
             }
             else

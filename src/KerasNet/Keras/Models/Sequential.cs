@@ -117,8 +117,8 @@ public sealed class Sequential : Model
         {
             var l = _layers[i];
             Tensor y;
-            if (i + 1 < _layers.Count && ReluPoolFusion.Applies(l, _layers[i + 1]))
-                y = ReluPoolFusion.Run(l, training, _layers[++i], training, x);  // Conv2D(relu) + MaxPooling2D: pool, then ReLU
+            if (i + 1 < _layers.Count && LayerFusion.Applies(l, _layers[i + 1]))
+                y = LayerFusion.Run(l, training, _layers[++i], training, x);  // e.g. Conv2D(relu) + MaxPooling2D: pool, then ReLU
             else
                 y = l.Apply(x, training);
             if (!ReferenceEquals(x, inputs)) Tensor.Release(x, y);  // the activation has had its only reader

@@ -53,8 +53,8 @@ var onlyOpt = new Option<string?>("--only") { Description = "comma-separated wor
 var precisionOpt = new Option<string>("--precision") { DefaultValueFactory = _ => "float32" };
 precisionOpt.AcceptOnlyFromAmong("both", "float32", "mixed_bfloat16");
 var suiteRounds = new Option<int>("--rounds") { Description = "alternating rounds per workload (medians and spread)", DefaultValueFactory = _ => 3 };
-var sidesOpt = new Option<string?>("--sides") { Description = "comma-separated sides to time: csharp, python, ts-tuned, ts-default (default: all)" };
-var suite = new Command("suite", "Five workloads: C# vs the Python twin and the TorchSharp twin (tuned and default), alternating rounds, medians, spread, FLOP rate")
+var sidesOpt = new Option<string?>("--sides") { Description = "comma-separated sides to time: csharp, python, ts-tuned, ts-default, mlnet (default: all)" };
+var suite = new Command("suite", "Six workloads: C# vs the Python twin, the TorchSharp twin (tuned and default) and ML.NET's featurizer, alternating rounds, medians, spread, FLOP rate")
     { onlyOpt, precisionOpt, suiteRounds, sidesOpt };
 suite.SetAction(p => Suite.Run(p.GetValue(onlyOpt), p.GetValue(precisionOpt)!, p.GetValue(suiteRounds), p.GetValue(sidesOpt)));
 root.Subcommands.Add(suite);

@@ -13,12 +13,17 @@ namespace KerasNet.Bench;
 /// our glibc settings) and in the TorchSharp twin (bench/torchsharp, TorchSharp 0.107 / libtorch 2.10) tuned like us and as
 /// it runs by default — in alternating rounds (the order reversed every other round), medians reported with the spread
 /// across rounds ((max - min) / median). mixed_bfloat16 rows compare with the Python twin only (TorchSharp has no autocast
-/// here). Random weights, the same models, init, batch and threads everywhere. For the VGG16 workloads the FLOP rate is set
-/// against the machine's fp32 peak.
+/// here). Random weights, the same models, init, batch and threads everywhere. A sixth workload, ML.NET's featurizer network
+/// (its package's ResNet18), runs in C# (the same ONNX files imported) and in ML.NET's DnnFeaturizeImage (ONNX Runtime). For the
+/// VGG16 and ResNet18 workloads the FLOP rate is set against the machine's fp32 peak, measured with an FMA loop on every core.
 /// </summary>
 internal static class Suite
 {
-    private sealed record Workload(string Name, string Label, int Batch, int Warmup, int Steps, Func<(Func<double> Step, double Flops)> Make);
+    private sealed record Workload(string Name, string Label, int Batch, int Warmup, int Steps, Func<(Func<double> Step, double Flops)> Make)
+    {
+        /// <summary>The sides that run it (indices into <see cref="Sides"/>): C#, the Python and TorchSharp twins, or C# and ML.NET.</summary>
+        public int[] SideSet { get; init; } = [0, 1, 2, 3];
+    }
 
     private static readonly Workload[] Workloads =
     [
@@ -34,9 +39,15 @@ internal static class Suite
         new("vgg16-finetune", "VGG16 block4/5 fine-tune step (b32, 150²)", 32, 2, 20, () => FineTune()),
         new("mobilenet-features", "MobileNet α0.25 features forward (b32, 150²)", 32, 10, 250, () => (Forward(
             keras.applications.MobileNet(input_shape: (150, 150, 3), alpha: 0.25, include_top: false, weights: null), [32, 150, 150, 3]), 0)),
+        // ML.NET's featurizer network (its package's ResNet18, imported here from the same ONNX files), preprocessing included
+        new("resnet18-features", "ResNet18 features forward (b32, 224², ML.NET's model)", 32, 2, 10, () =>
+        {
+            var rn = Backbones.Build("resnet18");
+            return (Forward(rn, [32, 224, 224, 3], scale: 255), 32 * ForwardFlops(rn.layers, _ => true));
+        }) { SideSet = [0, 4] },
     ];
 
-    private static readonly string[] Sides = ["C#", "Python", "TorchSharp tuned", "TorchSharp default"];
+    private static readonly string[] Sides = ["C#", "Python", "TorchSharp tuned", "TorchSharp default", "ML.NET"];
 
     public static int Run(string? only, string precisions, int rounds, string? sides = null)
     {
@@ -60,7 +71,7 @@ internal static class Suite
             finally { keras.mixed_precision.set_global_policy("float32"); }
             for (int r = 0; r < rounds; r++)
             {
-                var order = Enumerable.Range(0, Sides.Length).Where(s => (peers || s < 2) && chosen.Contains(s)).ToList();
+                var order = w.SideSet.Where(s => (peers || s < 2) && chosen.Contains(s)).ToList();
                 if (r % 2 == 1) order.Reverse();
                 foreach (int side in order)
                 {
@@ -69,7 +80,11 @@ internal static class Suite
                         0 => TimeOurs(w, made.Step, policy),
                         1 => PythonTwin.Run($"{w.Name} --batch {w.Batch} --steps {w.Steps} --warmup {w.Warmup} --threads {threads}" +
                             (policy == "mixed_bfloat16" ? " --bf16" : ""), sameAllocator: true).GetProperty("images_per_second").GetDouble(),
-                        _ => TorchSharpTwin.Run(w.Name, w.Batch, w.Steps, w.Warmup, threads, tuned: side == 2).GetProperty("images_per_second").GetDouble(),
+                        2 => TorchSharpTwin.Run(w.Name, w.Batch, w.Steps, w.Warmup, threads, tuned: true).GetProperty("images_per_second").GetDouble(),
+                        // untuned TorchSharp runs each step several times longer: a quarter of the steps still times longer than the others
+                        3 => TorchSharpTwin.Run(w.Name, w.Batch, Math.Max(3, w.Steps / 4), Math.Max(1, w.Warmup / 2), threads, tuned: false)
+                            .GetProperty("images_per_second").GetDouble(),
+                        _ => MlNetFeaturizer.Run(w.Batch, w.Steps, w.Warmup),
                     };
                     rates[side].Add(rate);
                     AnsiConsole.MarkupLine(Markup.Escape($"  round {r + 1}: {w.Label} ({policy}) {Sides[side]}: {rate:F1} img/s"));
@@ -79,8 +94,8 @@ internal static class Suite
             GC.Collect();
         }
 
-        var table = new Table().AddColumns("workload", "precision", "C# img/s", "Python", "TorchSharp tuned", "TorchSharp default",
-            "C#/Python", "C#/TS tuned", "C#/TS default", "spread", "GFLOP/s (of peak)");
+        var table = new Table().AddColumns("workload", "precision", "C# img/s", "Python", "TorchSharp tuned", "TorchSharp default", "ML.NET",
+            "C#/Python", "C#/TS tuned", "C#/TS default", "C#/ML.NET", "spread", "GFLOP/s (of peak)");
         bool unstable = false;
         foreach (var r in rows)
         {
@@ -90,19 +105,20 @@ internal static class Suite
             string Rate(int i) => double.IsNaN(med[i]) ? "–" : $"{med[i]:F1}";
             string Ratio(int i) => double.IsNaN(med[i]) ? "–" : $"{med[0] / med[i]:F2}";
             string flops = r.Flops > 0 ? $"{r.Flops * med[0] / r.W.Batch / 1e9:F0} ({r.Flops * med[0] / r.W.Batch / peak.Flops:P0})" : "";
-            table.AddRow(Markup.Escape(r.W.Label), r.Policy, Rate(0), Rate(1), Rate(2), Rate(3), Ratio(1), Ratio(2), Ratio(3), $"{spread:P0}", flops);
+            table.AddRow(Markup.Escape(r.W.Label), r.Policy, Rate(0), Rate(1), Rate(2), Rate(3), Rate(4), Ratio(1), Ratio(2), Ratio(3), Ratio(4), $"{spread:P0}", flops);
             Console.WriteLine($"RESULT suite {r.W.Name} {r.Policy} csharp={med[0]:F1} python={med[1]:F1} torchsharp_tuned={med[2]:F1} " +
-                              $"torchsharp_default={med[3]:F1} ratio_python={med[0] / med[1]:F3} ratio_ts_tuned={med[0] / med[2]:F3} " +
-                              $"ratio_ts_default={med[0] / med[3]:F3} spread={spread:F3}" + (r.Flops > 0 ? $" gflops={r.Flops * med[0] / r.W.Batch / 1e9:F1}" : ""));
+                              $"torchsharp_default={med[3]:F1} mlnet={med[4]:F1} ratio_python={med[0] / med[1]:F3} ratio_ts_tuned={med[0] / med[2]:F3} " +
+                              $"ratio_ts_default={med[0] / med[3]:F3} ratio_mlnet={med[0] / med[4]:F3} spread={spread:F3}" +
+                              (r.Flops > 0 ? $" gflops={r.Flops * med[0] / r.W.Batch / 1e9:F1} of_peak={r.Flops * med[0] / r.W.Batch / peak.Flops:F3}" : ""));
         }
         AnsiConsole.Write(table);
         if (unstable) AnsiConsole.MarkupLine("[yellow]The spread across rounds is above 10% for at least one row: the figures are not stable; run more rounds or on a quieter machine.[/]");
         return 0;
     }
 
-    private static readonly string[] SideKeys = ["csharp", "python", "ts-tuned", "ts-default"];
+    private static readonly string[] SideKeys = ["csharp", "python", "ts-tuned", "ts-default", "mlnet"];
 
-    /// <summary>The sides to time (--sides csharp,python,ts-tuned,ts-default; default all).</summary>
+    /// <summary>The sides to time (--sides csharp,python,ts-tuned,ts-default,mlnet; default all).</summary>
     private static HashSet<int> ParseSides(string? sides)
     {
         if (sides is null) return [.. Enumerable.Range(0, Sides.Length)];
@@ -231,9 +247,9 @@ internal static class Suite
         return () => model.train_on_batch(x, y)["loss"];
     }
 
-    private static Func<double> Forward(Model model, long[] shape)
+    private static Func<double> Forward(Model model, long[] shape, double scale = 1)
     {
-        var x = Tensor.RandomUniform(shape);
+        var x = Tensor.RandomUniform(shape, 0, scale);
         return () =>
         {
             using var scope = new TensorScope();

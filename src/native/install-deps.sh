@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   libtorch-dev          # the engine: PyTorch 1.13 C++ (oneDNN)
   libopenblas0-openmp   # BLAS for libtorch: Debian's reference BLAS is ~40x slower
+  libdnnl-dev           # oneDNN's headers: libtorch's own oneDNN, called directly for Winograd convolutions
   cmake g++             # builds the native shim
   libhdf5-dev           # Keras .h5 weights (runtime: libhdf5_serial.so.103)
   libopencv-dev         # image decoding, resizing, augmentation

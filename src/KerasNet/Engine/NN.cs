@@ -9,6 +9,12 @@ namespace KerasNet.Engine;
 public static class NN
 {
     /// <summary>
+    /// How many convolutions have run through oneDNN's Winograd kernels in this process: 3×3, stride 1, symmetric padding,
+    /// channels a multiple of 16, float32, no gradient needed (inference and frozen layers); the others run direct.
+    /// </summary>
+    internal static long WinogradCalls => NativeMethods.knt_winograd_calls();
+
+    /// <summary>
     /// 2-D convolution. <paramref name="pads"/> = (top, bottom, left, right), possibly asymmetric as TensorFlow's 'same'.
     /// <paramref name="relu"/>: ReLU applied to the output in the same call, in place (no second output-sized tensor).
     /// </summary>

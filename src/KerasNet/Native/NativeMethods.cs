@@ -71,6 +71,9 @@ internal static unsafe class NativeMethods
         double alpha, double beta1, double beta2, double epsilon);
     [DllImport(Lib)] internal static extern IntPtr knt_zeros_like(TensorHandle t);
 
+    // winograd.cpp
+    [DllImport(Lib)] internal static extern long knt_winograd_calls();
+
     // nn.cpp
     [DllImport(Lib)] internal static extern IntPtr knt_conv2d(TensorHandle x, TensorHandle kernel, IntPtr bias,
         long* strides, long* pads, long* dilation, long groups, int relu);

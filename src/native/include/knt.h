@@ -89,6 +89,9 @@ KNT_API int knt_adam_update(knt_tensor variable, knt_tensor grad, knt_tensor m, 
                             double beta_1, double beta_2, double epsilon);
 KNT_API knt_tensor knt_zeros_like(knt_tensor t);
 
+// ---- winograd.cpp: inference 3x3 convolutions through oneDNN's Winograd kernels (taken by knt_conv2d where they apply)
+KNT_API int64_t knt_winograd_calls(void);  // how many convolutions have run there in this process
+
 // ---- nn.cpp: layers' kernels, NHWC in and out
 KNT_API knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, const int64_t* strides,
                               const int64_t* pads /* top,bottom,left,right */, const int64_t* dilation,

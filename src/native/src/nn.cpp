@@ -6,6 +6,7 @@
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include "boundary.h"
+#include "winograd.h"
 
 using knt::T;
 using knt::wrap;
@@ -103,9 +104,12 @@ extern "C" {
 knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, const int64_t* strides,
                       const int64_t* pads, const int64_t* dilation, int64_t groups, int relu) {
   KNT_GUARD(nullptr, {
-    auto xn = to_nchw(T(x), "conv2d");
     const auto& k = T(kernel_hwio);
     TORCH_CHECK(k.dim() == 4, "conv2d expects a 4-D HWIO kernel, got shape ", k.sizes());
+    if (T(x).dim() == 4 && k.size(2) == T(x).size(3))
+      if (auto y = knt::winograd_conv2d(T(x), k, bias != nullptr ? &T(bias) : nullptr, strides, pads, dilation, groups, relu != 0))
+        return wrap(*y);
+    auto xn = to_nchw(T(x), "conv2d");
     std::vector<int64_t> padding{pads[0], pads[2]};
     if (!symmetric(pads)) {
       // TensorFlow's 'same' puts the odd pixel at the bottom/right; torch pads symmetrically.

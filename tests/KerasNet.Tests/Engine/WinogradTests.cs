@@ -1,0 +1,83 @@
+using KerasNet.Engine;
+using KerasNet.Keras.Layers;
+using static KerasNet.KerasApi;
+
+namespace KerasNet.Tests.Engine;
+
+/// <summary>
+/// Inference 3×3 convolutions run through oneDNN's Winograd kernels where they apply, with the direct convolution's
+/// values (the path libtorch takes when gradients are needed) within float32 rounding; a changed kernel is re-packed.
+/// </summary>
+public class WinogradTests
+{
+    private static Tensor Data(long[] shape, int seed, double scale = 1) =>
+        Tensor.FromArray(Fixtures.Random((int)shape.Aggregate(1L, (a, d) => a * d), seed, scale), shape);
+
+    private static double MaxDiff(float[] a, float[] b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
+
+    /// <summary>The convolution with gradients on (direct) and off (Winograd where it applies); how many ran Winograd.</summary>
+    private static (float[] Direct, float[] Inference, long WinogradRuns) Both(Conv2D conv, Tensor x)
+    {
+        using var scope = new TensorScope();
+        var xg = x.Clone();
+        xg.RequiresGrad = true;
+        var direct = conv.Apply(xg).Detach().ToArray<float>();
+        long before = NN.WinogradCalls;
+        float[] inference;
+        using (Autograd.NoGrad()) inference = conv.Apply(x).ToArray<float>();
+        return (direct, inference, NN.WinogradCalls - before);
+    }
+
+    [Theory]
+    [InlineData("same", null, 16, 32, 9)]
+    [InlineData("valid", "relu", 32, 16, 12)]
+    [InlineData("same", "relu", 64, 64, 7)]
+    public void Inference_equals_the_direct_convolution(string padding, string? activation, int cin, int cout, int size)
+    {
+        keras.utils.set_random_seed(2);
+        var conv = new Conv2D(cout, 3, padding: padding, activation: activation, bias_initializer: new KerasNet.Keras.Initializers.RandomUniform(-0.5, 0.5));
+        var x = Data([3, size, size, cin], seed: 4);
+        using (new TensorScope()) conv.Apply(x);
+        var (direct, inference, runs) = Both(conv, x);
+        Assert.Equal(1, runs);
+        double scale = direct.Max(Math.Abs);
+        Assert.True(MaxDiff(direct, inference) <= 1e-5 * Math.Max(1, scale), $"max difference {MaxDiff(direct, inference)} (|y| ≤ {scale})");
+        if (activation == "relu") Assert.Contains(0f, inference);
+    }
+
+    [Fact]
+    public void A_changed_kernel_is_packed_again()
+    {
+        keras.utils.set_random_seed(3);
+        var conv = new Conv2D(16, 3, padding: "same");
+        var x = Data([2, 6, 6, 16], seed: 5);
+        using (new TensorScope()) conv.Apply(x);
+        var first = Both(conv, x);
+        conv.kernel.assign(Data(conv.kernel.shape, seed: 8, scale: 0.2));  // in place: the kernel's version moves on
+        var second = Both(conv, x);
+        Assert.Equal(1, second.WinogradRuns);
+        Assert.True(MaxDiff(first.Inference, second.Inference) > 1e-2, "the new kernel was not used");
+        Assert.True(MaxDiff(second.Direct, second.Inference) <= 1e-5 * Math.Max(1, second.Direct.Max(Math.Abs)));
+    }
+
+    [Fact]
+    public void Gradients_strides_odd_channels_and_float64_take_the_direct_path()
+    {
+        keras.utils.set_random_seed(4);
+        using var scope = new TensorScope();
+        long before = NN.WinogradCalls;
+        var x = Data([2, 8, 8, 16], seed: 1);
+        var trained = new Conv2D(16, 3, padding: "same");
+        trained.Apply(x);                                             // gradients on: the kernel needs them
+        using (Autograd.NoGrad())
+        {
+            new Conv2D(16, 3, strides: 2, padding: "same").Apply(x);  // stride 2
+            new Conv2D(16, 1).Apply(x);                               // 1×1
+            new Conv2D(20, 3).Apply(x);                               // 20 filters: not a multiple of 16
+            new Conv2D(16, 3).Apply(Data([2, 8, 8, 3], seed: 2));    // 3 input channels
+            var k64 = Data([3, 3, 16, 16], seed: 3).AsType(DType.Float64);  // not float32 (a layer would cast it)
+            NN.Conv2D(x.AsType(DType.Float64), k64, null, (1, 1), (1, 1, 1, 1), (1, 1));
+        }
+        Assert.Equal(before, NN.WinogradCalls);
+    }
+}

@@ -5,8 +5,8 @@ using static KerasNet.KerasApi;
 namespace KerasNet.Tests.Engine;
 
 /// <summary>
-/// Inference 3×3 convolutions run through oneDNN's Winograd kernels where they apply, with the direct convolution's
-/// values (the path libtorch takes when gradients are needed) within float32 rounding; a changed kernel is re-packed.
+/// 3×3 convolutions run through oneDNN's Winograd kernels where they apply: inference with the direct convolution's values
+/// within float32 rounding (a changed kernel is re-packed); training with the gradients of a float64 direct convolution.
 /// </summary>
 public class WinogradTests
 {
@@ -61,14 +61,12 @@ public class WinogradTests
     }
 
     [Fact]
-    public void Gradients_strides_odd_channels_and_float64_take_the_direct_path()
+    public void Strides_odd_channels_and_float64_take_the_direct_path()
     {
         keras.utils.set_random_seed(4);
         using var scope = new TensorScope();
         long before = NN.WinogradCalls;
         var x = Data([2, 8, 8, 16], seed: 1);
-        var trained = new Conv2D(16, 3, padding: "same");
-        trained.Apply(x);                                             // gradients on: the kernel needs them
         using (Autograd.NoGrad())
         {
             new Conv2D(16, 3, strides: 2, padding: "same").Apply(x);  // stride 2
@@ -79,5 +77,55 @@ public class WinogradTests
             NN.Conv2D(x.AsType(DType.Float64), k64, null, (1, 1), (1, 1, 1, 1), (1, 1));
         }
         Assert.Equal(before, NN.WinogradCalls);
+    }
+
+    [Theory]
+    [InlineData("same", "relu", true)]
+    [InlineData("valid", null, true)]
+    [InlineData("same", null, false)]
+    public void Training_gradients_equal_a_float64_direct_convolution(string padding, string? activation, bool useBias)
+    {
+        keras.utils.set_random_seed(6);
+        using var scope = new TensorScope();
+        var conv = new Conv2D(32, 3, padding: padding, activation: activation, use_bias: useBias,
+            bias_initializer: new KerasNet.Keras.Initializers.RandomUniform(-0.3, 0.3));
+        var data = Data([2, 7, 9, 16], seed: 3);
+        conv.Apply(data);
+        var x = data.Clone();
+        x.RequiresGrad = true;
+        long before = NN.WinogradCalls;
+        var y = conv.Apply(x, training: true);
+        Assert.Equal(1, NN.WinogradCalls - before);
+        var w = Data(y.Shape, seed: 11);
+        var wanted = new List<Tensor> { x, conv.kernel.Value };
+        if (useBias) wanted.Add(conv.bias!.Value);
+        var grads = Autograd.Grad((y * w).Sum(), wanted);
+
+        // the reference: float64, libtorch's direct convolution
+        var x64 = data.AsType(DType.Float64);
+        x64.RequiresGrad = true;
+        var k64 = conv.kernel.Value.Detach().AsType(DType.Float64);
+        k64.RequiresGrad = true;
+        Tensor? b64 = null;
+        if (useBias)
+        {
+            b64 = conv.bias!.Value.Detach().AsType(DType.Float64);
+            b64.RequiresGrad = true;
+        }
+        var pads = ConvUtils.Pads(data.Shape, conv.kernel_size, conv.strides, padding);
+        var y64 = NN.Conv2D(x64, k64, b64, (1, 1), pads, (1, 1), relu: activation == "relu");
+        var refs = Autograd.Grad((y64 * w.AsType(DType.Float64)).Sum(), b64 is null ? [x64, k64] : [x64, k64, b64]);
+
+        double Max(Tensor t) => t.Abs().Max().AsType(DType.Float64).Item();
+        Assert.True(Max(y.AsType(DType.Float64) - y64) <= 1e-5 * Math.Max(1, Max(y64)));
+        for (int i = 0; i < refs.Length; i++)
+        {
+            double diff = Max(grads[i].AsType(DType.Float64) - refs[i]), scale = Max(refs[i]);
+            Assert.True(scale > 0 && diff <= 1e-5 * Math.Max(1, scale), $"gradient {i}: difference {diff}, |g| ≤ {scale}");
+        }
+        // the kernel's gradient comes in the kernel's layout: the fused optimizer update takes it
+        long fused = FusedUpdates.Applied;
+        new KerasNet.Keras.Optimizers.RMSprop().apply_gradients([(grads[1], conv.kernel)]);
+        Assert.Equal(1, FusedUpdates.Applied - fused);
     }
 }

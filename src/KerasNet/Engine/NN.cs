@@ -14,6 +14,9 @@ public static class NN
     /// </summary>
     internal static long WinogradCalls => NativeMethods.knt_winograd_calls();
 
+    /// <summary>Whether this CPU has oneDNN's Winograd kernels (AVX-512) and KNT_WINOGRAD is not 0; elsewhere every convolution runs direct.</summary>
+    internal static bool WinogradAvailable => NativeMethods.knt_winograd_available() == 1;
+
     /// <summary>
     /// 2-D convolution. <paramref name="pads"/> = (top, bottom, left, right), possibly asymmetric as TensorFlow's 'same'.
     /// <paramref name="relu"/>: ReLU applied to the output in the same call, in place (no second output-sized tensor).

@@ -73,6 +73,7 @@ internal static unsafe class NativeMethods
 
     // winograd.cpp
     [DllImport(Lib)] internal static extern long knt_winograd_calls();
+    [DllImport(Lib)] internal static extern int knt_winograd_available();
 
     // nn.cpp
     [DllImport(Lib)] internal static extern IntPtr knt_conv2d(TensorHandle x, TensorHandle kernel, IntPtr bias,

@@ -347,3 +347,11 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
 }  // namespace knt
 
 extern "C" KNT_API int64_t knt_winograd_calls(void) { return knt::calls.load(); }
+
+// Whether this CPU has the kernels (oneDNN 2.6: AVX-512) and they are not turned off: a 16-channel 3×3 convolution is made.
+extern "C" KNT_API int knt_winograd_available(void) {
+  if (!knt::enabled()) return 0;
+  auto& s = knt::state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  return knt::conv_for(s, knt::Key{1, 16, 8, 8, 16, 1, false, false}) != nullptr ? 1 : 0;
+}

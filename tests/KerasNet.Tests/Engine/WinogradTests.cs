@@ -13,6 +13,9 @@ public class WinogradTests
     private static Tensor Data(long[] shape, int seed, double scale = 1) =>
         Tensor.FromArray(Fixtures.Random((int)shape.Aggregate(1L, (a, d) => a * d), seed, scale), shape);
 
+    /// <summary>One Winograd run per qualifying convolution where the CPU has the kernels (AVX-512), none elsewhere: the values are checked either way.</summary>
+    private static long Expected => NN.WinogradAvailable ? 1 : 0;
+
     private static double MaxDiff(float[] a, float[] b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
 
     /// <summary>The convolution with gradients on (direct) and off (Winograd where it applies); how many ran Winograd.</summary>
@@ -39,7 +42,7 @@ public class WinogradTests
         var x = Data([3, size, size, cin], seed: 4);
         using (new TensorScope()) conv.Apply(x);
         var (direct, inference, runs) = Both(conv, x);
-        Assert.Equal(1, runs);
+        Assert.Equal(Expected, runs);
         double scale = direct.Max(Math.Abs);
         Assert.True(MaxDiff(direct, inference) <= 1e-5 * Math.Max(1, scale), $"max difference {MaxDiff(direct, inference)} (|y| ≤ {scale})");
         if (activation == "relu") Assert.Contains(0f, inference);
@@ -55,7 +58,7 @@ public class WinogradTests
         var first = Both(conv, x);
         conv.kernel.assign(Data(conv.kernel.shape, seed: 8, scale: 0.2));  // in place: the kernel's version moves on
         var second = Both(conv, x);
-        Assert.Equal(1, second.WinogradRuns);
+        Assert.Equal(Expected, second.WinogradRuns);
         Assert.True(MaxDiff(first.Inference, second.Inference) > 1e-2, "the new kernel was not used");
         Assert.True(MaxDiff(second.Direct, second.Inference) <= 1e-5 * Math.Max(1, second.Direct.Max(Math.Abs)));
     }
@@ -95,7 +98,7 @@ public class WinogradTests
         x.RequiresGrad = true;
         long before = NN.WinogradCalls;
         var y = conv.Apply(x, training: true);
-        Assert.Equal(1, NN.WinogradCalls - before);
+        Assert.Equal(Expected, NN.WinogradCalls - before);
         var w = Data(y.Shape, seed: 11);
         var wanted = new List<Tensor> { x, conv.kernel.Value };
         if (useBias) wanted.Add(conv.bias!.Value);

@@ -38,25 +38,19 @@ constexpr int64_t kGrain = 1 << 15;
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void rmsprop_range(float* __restrict w, const float* __restrict g, float* __restrict v, float* __restrict m,
                    int64_t n, float lr, float rho, float one_minus_rho, float mu, float eps) {
-  if (m != nullptr) {
+  const bool with_momentum = m != nullptr;  // loop-invariant: -O3 unswitches it into two vector loops
 #pragma omp simd
-    for (int64_t i = 0; i < n; i++) {
-      float vi = v[i] * rho;
-      vi = vi + one_minus_rho * (g[i] * g[i]);
-      v[i] = vi;
-      float root = std::sqrt(vi + eps);
+  for (int64_t i = 0; i < n; i++) {
+    float vi = v[i] * rho;
+    vi = vi + one_minus_rho * (g[i] * g[i]);
+    v[i] = vi;
+    float root = std::sqrt(vi + eps);
+    if (with_momentum) {
       float mi = m[i] * mu;
       mi = mi + lr * (g[i] / root);
       m[i] = mi;
       w[i] = w[i] - mi;
-    }
-  } else {
-#pragma omp simd
-    for (int64_t i = 0; i < n; i++) {
-      float vi = v[i] * rho;
-      vi = vi + one_minus_rho * (g[i] * g[i]);
-      v[i] = vi;
-      float root = std::sqrt(vi + eps);
+    } else {
       w[i] = w[i] + (-lr) * (g[i] / root);
     }
   }

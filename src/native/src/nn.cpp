@@ -106,9 +106,8 @@ knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, con
   KNT_GUARD(nullptr, {
     const auto& k = T(kernel_hwio);
     TORCH_CHECK(k.dim() == 4, "conv2d expects a 4-D HWIO kernel, got shape ", k.sizes());
-    if (T(x).dim() == 4 && k.size(2) == T(x).size(3))
-      if (auto y = knt::winograd_conv2d(T(x), k, bias != nullptr ? &T(bias) : nullptr, strides, pads, dilation, groups, relu != 0))
-        return wrap(*y);
+    if (auto y = knt::winograd_conv2d(T(x), k, bias != nullptr ? &T(bias) : nullptr, strides, pads, dilation, groups, relu != 0))
+      return wrap(*y);  // it checks the shapes it takes; anything else runs here
     auto xn = to_nchw(T(x), "conv2d");
     std::vector<int64_t> padding{pads[0], pads[2]};
     if (!symmetric(pads)) {

@@ -25,10 +25,9 @@ using dnnl::memory;
 struct Conv {
   dnnl::convolution_forward::primitive_desc pd;
   dnnl::convolution_forward prim;
-  dnnl::reorder src_in, dst_out;
 };
 
-// (N, C, H, W, K, pad, relu, bias) -> the primitive and its reorders; a failed creation is remembered as null
+// (N, C, H, W, K, pad, relu, bias) -> the primitive; a failed creation is remembered as null
 using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, bool, bool>;
 
 struct WeightEntry {
@@ -82,21 +81,18 @@ Conv* conv_for(State& s, const Key& key) {
       attr.set_post_ops(ops);
     }
     dnnl::convolution_forward::primitive_desc pd(d, attr, s.engine);
-    auto nhwc_src = plain(src, memory::format_tag::nhwc), nhwc_dst = plain(dst, memory::format_tag::nhwc);
-    made = std::make_unique<Conv>(Conv{pd, dnnl::convolution_forward(pd),
-                                       dnnl::reorder(dnnl::reorder::primitive_desc(s.engine, nhwc_src, s.engine, pd.src_desc())),
-                                       dnnl::reorder(dnnl::reorder::primitive_desc(s.engine, pd.dst_desc(), s.engine, nhwc_dst))});
+    made = std::make_unique<Conv>(Conv{pd, dnnl::convolution_forward(pd)});
   } catch (const dnnl::error&) {
     made = nullptr;  // no Winograd kernel for this shape or CPU: libtorch's path, every time
   }
   return (s.convs[key] = std::move(made)).get();
 }
 
-// The kernel reordered into the primitive's layout once per kernel version (an optimizer step or assign bumps it).
-const at::Tensor& packed_weights(State& s, Conv& conv, const at::Tensor& kernel_hwio) {
+// The kernel reordered into a primitive's layout `wanted` once per kernel version (an optimizer step or assign bumps it):
+// inference reuses it across calls, a training step packs it once for its forward and backward-data.
+at::Tensor packed_weights(State& s, const memory::desc& wanted, const at::Tensor& kernel_hwio) {
   auto* impl = kernel_hwio.unsafeGetTensorImpl();
   uint32_t version = impl->version_counter().current_version();
-  auto wanted = conv.pd.weights_desc();
   for (auto it = s.weights.begin(); it != s.weights.end();) {
     if (it->owner.expired()) {  // its kernel is gone
       it = s.weights.erase(it);
@@ -192,12 +188,12 @@ void from_layout(State& s, memory blocked, void* data, const memory::desc& to) {
 }
 
 struct Shape {
-  int64_t n, c, h, w, k, pad, oh, ow;
+  int64_t n, c, h, w, k, oh, ow;
 };
 
 Shape shape_of(const at::Tensor& x, const at::Tensor& kernel_hwio, int64_t pad) {
   int64_t h = x.size(1), w = x.size(2);
-  return {x.size(0), x.size(3), h, w, kernel_hwio.size(3), pad, h + 2 * pad - 2, w + 2 * pad - 2};
+  return {x.size(0), x.size(3), h, w, kernel_hwio.size(3), h + 2 * pad - 2, w + 2 * pad - 2};
 }
 
 at::Tensor train_forward(const at::Tensor& x, const at::Tensor& kernel_hwio, const at::Tensor& bias, int64_t pad) {
@@ -205,13 +201,13 @@ at::Tensor train_forward(const at::Tensor& x, const at::Tensor& kernel_hwio, con
   auto sh = shape_of(x, kernel_hwio, pad);
   std::lock_guard<std::mutex> lock(s.mutex);
   TrainConv* conv = train_conv_for(s, TrainKey{sh.n, sh.c, sh.h, sh.w, sh.k, pad, bias.defined()});
-  TORCH_CHECK(conv != nullptr, "winograd conv2d: no kernel for this shape");  // checked by winograd_applies first
-  auto ohwi = kernel_hwio.permute({3, 0, 1, 2}).contiguous();
+  TORCH_CHECK(conv != nullptr, "winograd conv2d: no kernel for this shape");  // winograd_conv2d made it first
   auto xs = to_layout(s, x.data_ptr(), plain({sh.n, sh.c, sh.h, sh.w}, memory::format_tag::nhwc), conv->fwd_pd.src_desc());
-  auto ws = to_layout(s, ohwi.data_ptr(), plain({sh.k, sh.c, 3, 3}, memory::format_tag::ohwi), conv->fwd_pd.weights_desc());
+  auto weights = packed_weights(s, conv->fwd_pd.weights_desc(), kernel_hwio);
+  memory ws(conv->fwd_pd.weights_desc(), s.engine, weights.data_ptr());
   at::Tensor ykeep;
   auto ys = out_buffer(s, conv->fwd_pd.dst_desc(), ykeep);
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, xs.mem}, {DNNL_ARG_WEIGHTS, ws.mem}, {DNNL_ARG_DST, ys}};
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, xs.mem}, {DNNL_ARG_WEIGHTS, ws}, {DNNL_ARG_DST, ys}};
   at::Tensor b;
   if (bias.defined()) {
     b = bias.contiguous();
@@ -239,12 +235,12 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> train_backward(const at::Tensor& 
   auto ohwi_md = plain({sh.k, sh.c, 3, 3}, memory::format_tag::ohwi);
   at::Tensor gx, gw, gb;
   if (want_x) {
-    auto ohwi = kernel_hwio.permute({3, 0, 1, 2}).contiguous();
     auto gys = to_layout(s, gy.data_ptr(), nhwc_dst, conv->data_pd.diff_dst_desc());
-    auto ws = to_layout(s, ohwi.data_ptr(), ohwi_md, conv->data_pd.weights_desc());
+    auto weights = packed_weights(s, conv->data_pd.weights_desc(), kernel_hwio);  // usually the forward's packing
+    memory ws(conv->data_pd.weights_desc(), s.engine, weights.data_ptr());
     at::Tensor keep;
     auto gxs = out_buffer(s, conv->data_pd.diff_src_desc(), keep);
-    conv->data.execute(s.stream, {{DNNL_ARG_DIFF_DST, gys.mem}, {DNNL_ARG_WEIGHTS, ws.mem}, {DNNL_ARG_DIFF_SRC, gxs}});
+    conv->data.execute(s.stream, {{DNNL_ARG_DIFF_DST, gys.mem}, {DNNL_ARG_WEIGHTS, ws}, {DNNL_ARG_DIFF_SRC, gxs}});
     gx = at::empty({sh.n, sh.h, sh.w, sh.c}, x.options());
     from_layout(s, gxs, gx.data_ptr(), nhwc_src);
   }
@@ -320,25 +316,20 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
   std::lock_guard<std::mutex> lock(s.mutex);
   Conv* conv = conv_for(s, Key{n, c, h, w, k, pad, relu, bias != nullptr});
   if (conv == nullptr) return c10::nullopt;
-  const auto& weights = packed_weights(s, *conv, kernel_hwio);
-  auto src_blocked = at::empty({static_cast<int64_t>(conv->pd.src_desc().get_size())}, at::kByte);
-  auto dst_blocked = at::empty({static_cast<int64_t>(conv->pd.dst_desc().get_size())}, at::kByte);
+  auto weights = packed_weights(s, conv->pd.weights_desc(), kernel_hwio);
   auto y = at::empty({n, h + 2 * pad - 2, w + 2 * pad - 2, k}, x.options());
-  memory::dims src{n, c, h, w}, dst{n, k, y.size(1), y.size(2)};
-  memory x_mem(plain(src, memory::format_tag::nhwc), s.engine, x.data_ptr());
-  memory xs_mem(conv->pd.src_desc(), s.engine, src_blocked.data_ptr());
-  memory w_mem(conv->pd.weights_desc(), s.engine, weights.data_ptr());
-  memory ys_mem(conv->pd.dst_desc(), s.engine, dst_blocked.data_ptr());
-  memory y_mem(plain(dst, memory::format_tag::nhwc), s.engine, y.data_ptr());
+  auto xs = to_layout(s, x.data_ptr(), plain({n, c, h, w}, memory::format_tag::nhwc), conv->pd.src_desc());
+  at::Tensor ykeep;
+  auto ys = out_buffer(s, conv->pd.dst_desc(), ykeep);
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, xs.mem}, {DNNL_ARG_WEIGHTS, memory(conv->pd.weights_desc(), s.engine, weights.data_ptr())}, {DNNL_ARG_DST, ys}};
   at::Tensor b;
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, xs_mem}, {DNNL_ARG_WEIGHTS, w_mem}, {DNNL_ARG_DST, ys_mem}};
   if (bias != nullptr) {
     b = bias->contiguous();
     args.emplace(DNNL_ARG_BIAS, memory(plain({k}, memory::format_tag::a), s.engine, b.data_ptr()));
   }
-  conv->src_in.execute(s.stream, x_mem, xs_mem);
   conv->prim.execute(s.stream, args);
-  conv->dst_out.execute(s.stream, ys_mem, y_mem);
+  from_layout(s, ys, y.data_ptr(), plain({n, k, y.size(1), y.size(2)}, memory::format_tag::nhwc));
   s.stream.wait();
   calls++;
   return y;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -22,7 +21,8 @@ internal static class MlNetFeaturizer
         [VectorType(512)] public float[] Features { get; set; } = [];
     }
 
-    public static double Run(int images, int steps, int warmup)
+    /// <summary>The featurizer fitted and warmed up; a step featurizes <paramref name="images"/> images.</summary>
+    public static SideSession Session(int images, int warmup)
     {
         var ml = new MLContext(seed: 1);
         var rng = new Random(0);
@@ -30,17 +30,12 @@ internal static class MlNetFeaturizer
             .Select(_ => new PixelsRow { Pixels = Enumerable.Range(0, 3 * 224 * 224).Select(_ => (float)(rng.NextDouble() * 255)).ToArray() }).ToList();
         var view = ml.Data.LoadFromEnumerable(rows);
         var fitted = ml.Transforms.DnnFeaturizeImage("Features", m => m.ModelSelector.ResNet18(ml, m.OutputColumn, m.InputColumn), "Pixels").Fit(view);
-        double checksum = 0;
         void Once()
         {
+            double checksum = 0;
             foreach (var r in ml.Data.CreateEnumerable<FeatureRow>(fitted.Transform(view), reuseRowObject: true)) checksum += r.Features[0];
+            if (double.IsNaN(checksum)) throw new InvalidOperationException("ML.NET's featurizer produced NaN");
         }
-        for (int i = 0; i < warmup; i++) Once();
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) Once();
-        double rate = images * steps / clock.Elapsed.TotalSeconds;
-        if (double.IsNaN(checksum)) throw new InvalidOperationException("ML.NET's featurizer produced NaN");
-        (fitted as IDisposable)?.Dispose();
-        return rate;
+        return new SideSession.InProcess(Once, warmup, fitted as IDisposable);
     }
 }

@@ -27,8 +27,11 @@ internal static class PythonTwin
     /// </param>
     public static JsonElement Run(string arguments, bool sameAllocator = false) => RunScript("twin.py", arguments, sameAllocator);
 
-    /// <summary>Runs another script of bench/python with /usr/bin/python3 and reads its JSON line.</summary>
-    public static JsonElement RunScript(string script, string arguments, bool sameAllocator = false)
+    /// <summary>The twin started with --serve (the workload built and warmed up), timing slices on request.</summary>
+    public static SideSession Serve(string arguments, bool sameAllocator = false) =>
+        new SideSession.Twin("Python twin (bench/python/twin.py; needs Debian's python3-torch)", StartInfo("twin.py", arguments + " --serve", sameAllocator));
+
+    private static ProcessStartInfo StartInfo(string script, string arguments, bool sameAllocator)
     {
         var path = Path.Combine(Path.GetDirectoryName(Script)!, script);
         var psi = new ProcessStartInfo(Python, $"\"{path}\" {arguments}")
@@ -41,6 +44,13 @@ internal static class PythonTwin
             psi.Environment["MALLOC_MMAP_MAX_"] = "0";
             psi.Environment["MALLOC_TRIM_THRESHOLD_"] = (1 << 30).ToString();
         }
+        return psi;
+    }
+
+    /// <summary>Runs another script of bench/python with /usr/bin/python3 and reads its JSON line.</summary>
+    public static JsonElement RunScript(string script, string arguments, bool sameAllocator = false)
+    {
+        var psi = StartInfo(script, arguments, sameAllocator);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + Python);
         var stdout = p.StandardOutput.ReadToEnd();
         var stderr = p.StandardError.ReadToEnd();

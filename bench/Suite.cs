@@ -11,8 +11,9 @@ namespace KerasNet.Bench;
 /// <summary>
 /// The speed suite: five workloads, each timed in C# (this process), in the Python twin (bench/python/twin.py, PyTorch with
 /// our glibc settings) and in the TorchSharp twin (bench/torchsharp, TorchSharp 0.107 / libtorch 2.10) tuned like us and as
-/// it runs by default — in alternating rounds (the order reversed every other round), medians reported with the spread
-/// across rounds ((max - min) / median). mixed_bfloat16 rows compare with the Python twin only (TorchSharp has no autocast
+/// it runs by default. Each side builds and warms up once per workload; then every round times each side's steps in slices
+/// of about a second, the sides taking turns (so the machine's drift falls on all of them alike); medians of the rounds are
+/// reported with the spread across rounds ((max - min) / median) of the rates and of the round-by-round ratios. mixed_bfloat16 rows compare with the Python twin only (TorchSharp has no autocast
 /// here). Random weights, the same models, init, batch and threads everywhere. A sixth workload, ML.NET's featurizer network
 /// (its package's ResNet18), runs in C# (the same ONNX files imported) and in ML.NET's DnnFeaturizeImage (ONNX Runtime). For the
 /// VGG16 and ResNet18 workloads the FLOP rate is set against the machine's fp32 peak, measured with an FMA loop on every core.
@@ -49,51 +50,59 @@ internal static class Suite
 
     private static readonly string[] Sides = ["C#", "Python", "TorchSharp tuned", "TorchSharp default", "ML.NET"];
 
+    /// <summary>A slice (the steps one side runs before the next side's turn) lasts about this long.</summary>
+    private const double SliceSeconds = 1.0;
+
     public static int Run(string? only, string precisions, int rounds, string? sides = null)
     {
         if (rounds < 1) throw new ArgumentException("--rounds must be at least 1.");
         var chosen = ParseSides(sides);
         var policies = precisions == "both" ? new[] { "float32", "mixed_bfloat16" } : [precisions];
         int threads = Runtime.NumThreads;
-        var peak = PeakFlops();
-        AnsiConsole.MarkupLine(Markup.Escape($"{threads} threads; fp32 peak {peak.Flops / 1e9:F0} GFLOP/s ({peak.How}); {rounds} alternating rounds"));
-        Console.WriteLine($"RESULT suite peak gflops={peak.Flops / 1e9:F1}");
+        AnsiConsole.MarkupLine(Markup.Escape($"{threads} threads; {rounds} rounds, the sides interleaved in slices of about {SliceSeconds:F0} s " +
+                                             "(the order reversed every other slice), each warmed up first"));
         var rows = new List<(Workload W, string Policy, double[][] Rates, double Flops)>();
         foreach (var w in Workloads.Where(w => only is null || only.Split(',').Contains(w.Name)))
         foreach (var policy in policies)
         {
             bool peers = policy == "float32";
+            var order = w.SideSet.Where(s => (peers || s < 2) && chosen.Contains(s)).ToArray();
             var rates = Sides.Select(_ => new List<double>()).ToArray();
             keras.mixed_precision.set_global_policy(policy);
-            keras.utils.set_random_seed(0);
-            (Func<double> Step, double Flops) made;
-            try { made = w.Make(); }
-            finally { keras.mixed_precision.set_global_policy("float32"); }
-            for (int r = 0; r < rounds; r++)
+            var sessions = new Dictionary<int, SideSession>();
+            double flops;
+            try
             {
-                var order = w.SideSet.Where(s => (peers || s < 2) && chosen.Contains(s)).ToList();
-                if (r % 2 == 1) order.Reverse();
-                foreach (int side in order)
+                keras.utils.set_random_seed(0);
+                var made = w.Make();
+                flops = made.Flops;
+                foreach (int side in order) sessions[side] = Open(side, w, made.Step, policy, threads);
+                // untuned TorchSharp runs each step several times longer: a quarter of the steps still times longer than the others
+                var steps = order.ToDictionary(s => s, s => s == 3 ? Math.Max(3, w.Steps / 4) : w.Steps);
+                var slice = order.ToDictionary(s => s, s => Math.Clamp((int)Math.Round(SliceSeconds / sessions[s].Time(1)), 1, steps[s]));
+                for (int r = 0; r < rounds; r++)
                 {
-                    double rate = side switch
+                    var seconds = Interleave(order, steps, slice, sessions, r);
+                    foreach (int side in order)
                     {
-                        0 => TimeOurs(w, made.Step, policy),
-                        1 => PythonTwin.Run($"{w.Name} --batch {w.Batch} --steps {w.Steps} --warmup {w.Warmup} --threads {threads}" +
-                            (policy == "mixed_bfloat16" ? " --bf16" : ""), sameAllocator: true).GetProperty("images_per_second").GetDouble(),
-                        2 => TorchSharpTwin.Run(w.Name, w.Batch, w.Steps, w.Warmup, threads, tuned: true).GetProperty("images_per_second").GetDouble(),
-                        // untuned TorchSharp runs each step several times longer: a quarter of the steps still times longer than the others
-                        3 => TorchSharpTwin.Run(w.Name, w.Batch, Math.Max(3, w.Steps / 4), Math.Max(1, w.Warmup / 2), threads, tuned: false)
-                            .GetProperty("images_per_second").GetDouble(),
-                        _ => MlNetFeaturizer.Run(w.Batch, w.Steps, w.Warmup),
-                    };
-                    rates[side].Add(rate);
-                    AnsiConsole.MarkupLine(Markup.Escape($"  round {r + 1}: {w.Label} ({policy}) {Sides[side]}: {rate:F1} img/s"));
+                        double rate = w.Batch * steps[side] / seconds[side];
+                        rates[side].Add(rate);
+                        AnsiConsole.MarkupLine(Markup.Escape($"  round {r + 1}: {w.Label} ({policy}) {Sides[side]}: {rate:F1} img/s"));
+                    }
                 }
             }
-            rows.Add((w, policy, rates.Select(l => l.ToArray()).ToArray(), made.Flops));
+            finally
+            {
+                foreach (var session in sessions.Values) session.Dispose();
+                keras.mixed_precision.set_global_policy("float32");
+            }
+            rows.Add((w, policy, rates.Select(l => l.ToArray()).ToArray(), flops));
             GC.Collect();
         }
 
+        var peak = PeakFlops();  // after the workloads: an all-core AVX-512 burst can slow the clock of what runs next
+        AnsiConsole.MarkupLine(Markup.Escape($"fp32 peak {peak.Flops / 1e9:F0} GFLOP/s ({peak.How})"));
+        Console.WriteLine($"RESULT suite peak gflops={peak.Flops / 1e9:F1}");
         var table = new Table().AddColumns("workload", "precision", "C# img/s", "Python", "TorchSharp tuned", "TorchSharp default", "ML.NET",
             "C#/Python", "C#/TS tuned", "C#/TS default", "C#/ML.NET", "spread", "ratio spread", "GFLOP/s (of peak)");
         bool unstable = false;
@@ -136,20 +145,41 @@ internal static class Suite
         return set;
     }
 
-    private static double TimeOurs(Workload w, Func<double> step, string policy)
+    /// <summary>A side with the workload built and warmed up: C# and ML.NET in this process, the twins in theirs.</summary>
+    private static SideSession Open(int side, Workload w, Func<double> step, string policy, int threads) => side switch
     {
-        keras.mixed_precision.set_global_policy(policy);
-        try
+        0 => new SideSession.InProcess(() => step(), w.Warmup),
+        1 => PythonTwin.Serve($"{w.Name} --batch {w.Batch} --warmup {w.Warmup} --threads {threads}" + (policy == "mixed_bfloat16" ? " --bf16" : ""),
+            sameAllocator: true),
+        2 => TorchSharpTwin.Serve(w.Name, w.Batch, w.Warmup, threads, tuned: true),
+        3 => TorchSharpTwin.Serve(w.Name, w.Batch, Math.Max(1, w.Warmup / 2), threads, tuned: false),
+        _ => MlNetFeaturizer.Session(w.Batch, w.Warmup),
+    };
+
+    /// <summary>
+    /// One round: every side runs its steps in slices, the slices of all sides spread evenly over the round and taken in turn
+    /// (the order reversed every other turn), so slow drift of the machine's speed falls on every side alike. Seconds per side.
+    /// </summary>
+    private static Dictionary<int, double> Interleave(int[] order, Dictionary<int, int> steps, Dictionary<int, int> slice,
+                                                      Dictionary<int, SideSession> sessions, int round)
+    {
+        var slices = order.ToDictionary(s => s, s => (steps[s] + slice[s] - 1) / slice[s]);
+        int turns = slices.Values.Max();
+        var seconds = order.ToDictionary(s => s, _ => 0.0);
+        var left = new Dictionary<int, int>(steps);
+        for (int t = 0; t < turns; t++)
         {
-            for (int i = 0; i < w.Warmup; i++) step();
-            var clock = Stopwatch.StartNew();
-            for (int i = 0; i < w.Steps; i++) step();
-            return w.Batch * w.Steps / clock.Elapsed.TotalSeconds;
+            var turn = (t + round) % 2 == 0 ? order : order.Reverse().ToArray();
+            foreach (int side in turn)
+            {
+                // side s runs slices[s] of the round's turns, evenly spaced
+                if ((t + 1) * slices[side] / turns == t * slices[side] / turns) continue;
+                int n = Math.Min(slice[side], left[side]);
+                seconds[side] += sessions[side].Time(n);
+                left[side] -= n;
+            }
         }
-        finally
-        {
-            keras.mixed_precision.set_global_policy("float32");
-        }
+        return seconds;
     }
 
     private static double Median(double[] values)

@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace KerasNet.Bench;
 
 /// <summary>
 /// Runs bench/torchsharp (the TorchSharp 0.107 twin of the suite's workloads, libtorch 2.10) in a process of its own and
-/// reads its JSON line; builds it on first use (its NuGet restore brings TorchSharp's libtorch, ~1 GB, so the solution does not).
+/// times slices of steps on request (<see cref="SideSession.Twin"/>); builds it on first use (its NuGet restore brings
+/// TorchSharp's libtorch, ~1 GB, so the solution does not).
 /// </summary>
 internal static class TorchSharpTwin
 {
@@ -27,14 +27,18 @@ internal static class TorchSharpTwin
         _built = true;
     }
 
+    /// <summary>The twin started with --serve (the workload built and warmed up), timing slices on request.</summary>
     /// <param name="tuned">
     /// Run it as we run libtorch (threads = cores, channels-last input, our glibc settings through MALLOC_MMAP_MAX_ and
     /// MALLOC_TRIM_THRESHOLD_); otherwise as TorchSharp runs by default.
     /// </param>
-    public static JsonElement Run(string workload, int batch, int steps, int warmup, int threads, bool tuned)
+    public static SideSession Serve(string workload, int batch, int warmup, int threads, bool tuned) =>
+        new SideSession.Twin($"TorchSharp twin ({(tuned ? "tuned" : "default")}, {Folder})", StartInfo(workload, batch, warmup, threads, tuned));
+
+    private static ProcessStartInfo StartInfo(string workload, int batch, int warmup, int threads, bool tuned)
     {
         Build();
-        var args = new List<string> { Program, workload, "--batch", $"{batch}", "--steps", $"{steps}", "--warmup", $"{warmup}", "--threads", $"{threads}" };
+        var args = new List<string> { Program, workload, "--batch", $"{batch}", "--warmup", $"{warmup}", "--threads", $"{threads}", "--serve" };
         if (tuned) args.Add("--tuned");
         var psi = new ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (tuned)
@@ -42,12 +46,6 @@ internal static class TorchSharpTwin
             psi.Environment["MALLOC_MMAP_MAX_"] = "0";
             psi.Environment["MALLOC_TRIM_THRESHOLD_"] = (1 << 30).ToString();
         }
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the TorchSharp twin");
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"TorchSharp twin failed (exit {p.ExitCode}) on {workload}:\n{stderr}");
-        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
-        return JsonDocument.Parse(line).RootElement.Clone();
+        return psi;
     }
 }

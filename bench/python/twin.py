@@ -4,11 +4,13 @@ same init (glorot-uniform kernels, zero biases), batch, threads and NHWC/channel
 Run by `dotnet run -c Release --project bench -- ...`, which prints both sides; or directly:
     /usr/bin/python3 bench/python/twin.py fashion-step --batch 512 --steps 30 --threads 2
     /usr/bin/python3 bench/python/twin.py vgg16-features --batch 32 --steps 3 --warmup 1 --bf16
-Prints one JSON line: {"images_per_second": ..., "seconds_per_step": ...}.
+Prints one JSON line: {"images_per_second": ..., "seconds_per_step": ...}. With --serve (the speed suite) it builds the
+workload once and times 'run N' requests read from stdin, so the suite can interleave the sides in short slices.
 """
 import argparse
 import json
 import os
+import sys
 import time
 
 import torch
@@ -56,13 +58,7 @@ def fashion_step(args):
         opt.step()
         return loss.item()
 
-    for _ in range(args.warmup):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(args.steps):
-        step()
-    dt = (time.perf_counter() - t0) / args.steps
-    return {"images_per_second": args.batch / dt, "seconds_per_step": dt}
+    return timed(step, args.warmup, args.steps, args.batch)
 
 
 def fashion_step_bf16(args, model):
@@ -141,9 +137,34 @@ def glorot(model):
     return model.to(memory_format=torch.channels_last)
 
 
-def timed(step, warmup, steps, batch):
-    for _ in range(warmup):
+MIN_WARMUP_SECONDS = 2.0  # every side of the suite warms up this long at least (the .NET sides' JIT tiers up meanwhile)
+SERVE = False
+
+
+def warm_up(step, warmup):
+    t0 = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - t0 < MIN_WARMUP_SECONDS:
         step()
+        done += 1
+
+
+def timed(step, warmup, steps, batch):
+    """One-shot: warm up, time `steps` steps. With --serve: warm up, print {"ready": ...}, then answer each stdin line
+    'run N' with {"seconds": time of N steps} until 'quit' or end of input (the suite interleaves the sides this way)."""
+    warm_up(step, warmup)
+    if SERVE:
+        print(json.dumps({"ready": True, "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
+        for line in iter(sys.stdin.readline, ""):
+            words = line.split()
+            if not words or words[0] == "quit":
+                break
+            n = int(words[1])
+            t0 = time.perf_counter()
+            for _ in range(n):
+                step()
+            print(json.dumps({"seconds": time.perf_counter() - t0}), flush=True)
+        return None
     t0 = time.perf_counter()
     for _ in range(steps):
         step()
@@ -216,12 +237,17 @@ def main():
     p.add_argument("--steps", type=int, default=30)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--serve", action="store_true", help="build and warm up, then time 'run N' requests from stdin")
     args = p.parse_args()
+    global SERVE
+    SERVE = args.serve
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)  # Debian's torch defaults to 1 thread
     torch.set_flush_denormal(True)        # as the C# engine (and TensorFlow's CPU kernels) do
     result = {"fashion-step": fashion_step, "catsdogs-step": catsdogs_step, "vgg16-features": vgg16_features,
               "vgg16-finetune": vgg16_finetune, "mobilenet-features": mobilenet_features}[args.bench](args)
+    if result is None:  # served
+        return
     result.update(threads=torch.get_num_threads(), torch=torch.__version__)
     print(json.dumps(result))
 

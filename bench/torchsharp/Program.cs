@@ -1,6 +1,7 @@
 // The TorchSharp twin of bench/python/twin.py: the speed suite's five workloads in TorchSharp 0.107 (libtorch 2.10), same
 // models, init (glorot-uniform kernels, zero biases), batch and loss as the C# engine and the Python twin.
-//   torchsharp-twin WORKLOAD --batch N --steps N --warmup N [--threads N] [--tuned]
+//   torchsharp-twin WORKLOAD --batch N --steps N --warmup N [--threads N] [--tuned] [--serve]
+// --serve: build and warm up, then time 'run N' requests read from stdin (the suite interleaves the sides in slices).
 // --tuned: as we run libtorch where TorchSharp allows (threads = --threads, channels-last input; TorchSharp 0.107 has no
 // memory_format for modules and no set_flush_denormal); without it TorchSharp
 // as a user runs it by default (its own thread count, NCHW contiguous). glibc's malloc settings come from the environment
@@ -15,7 +16,7 @@ using F = TorchSharp.torch.nn.functional;
 var workload = args.Length > 0 ? args[0] : throw new ArgumentException("usage: torchsharp-twin WORKLOAD --batch N --steps N --warmup N [--threads N] [--tuned]");
 int Arg(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
 int batch = Arg("--batch", 32), steps = Arg("--steps", 20), warmup = Arg("--warmup", 3);
-bool tuned = args.Contains("--tuned");
+bool tuned = args.Contains("--tuned"), serve = args.Contains("--serve");
 if (tuned) torch.set_num_threads(Arg("--threads", Environment.ProcessorCount));
 torch.random.manual_seed(0);
 
@@ -81,15 +82,7 @@ Sequential MobileNetBase(double alpha = 0.25)
 Sequential Head(long features, params nn.Module<Tensor, Tensor>[] rest) =>
     nn.Sequential(new nn.Module<Tensor, Tensor>[] { new Nhwc(), nn.Flatten() }.Concat(rest));
 
-double Timed(Action step)
-{
-    for (int i = 0; i < warmup; i++) step();
-    var clock = Stopwatch.StartNew();
-    for (int i = 0; i < steps; i++) step();
-    return clock.Elapsed.TotalSeconds / steps;
-}
-
-double TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x, Tensor y, Func<Tensor, Tensor, Tensor> loss) => Timed(() =>
+Action TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x, Tensor y, Func<Tensor, Tensor, Tensor> loss) => () =>
 {
     using var scope = torch.NewDisposeScope();
     opt.zero_grad();
@@ -97,20 +90,20 @@ double TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x,
     l.backward();
     opt.step();
     l.item<float>();
-});
+};
 
-double Forward(nn.Module<Tensor, Tensor> model, Tensor x)
+Action Forward(nn.Module<Tensor, Tensor> model, Tensor x)
 {
     model.eval();
-    return Timed(() =>
+    return () =>
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         model.forward(x).sum().item<float>();
-    });
+    };
 }
 
-double seconds;
+Action step;
 switch (workload)
 {
     case "fashion-step":
@@ -118,7 +111,7 @@ switch (workload)
         var model = Glorot(nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(64, 64, 3), nn.ReLU(), Head(576, nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, 10))));
         var opt = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-7);
-        seconds = TrainStep(model, opt, Input(batch, 1, 28, 28), torch.randint(0L, 10L, new long[] { batch }), (o, t) => F.cross_entropy(o, t));
+        step = TrainStep(model, opt, Input(batch, 1, 28, 28), torch.randint(0L, 10L, new long[] { batch }), (o, t) => F.cross_entropy(o, t));
         break;
     }
     case "catsdogs-step":
@@ -126,12 +119,12 @@ switch (workload)
         var model = Glorot(nn.Sequential(nn.Conv2d(3, 16, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(64, 128, 3), nn.ReLU(), nn.MaxPool2d(2), Head(17 * 17 * 128, nn.Linear(17 * 17 * 128, 512), nn.ReLU(), nn.Linear(512, 1))));
         var opt = optim.RMSProp(model.parameters(), lr: 1e-3, alpha: 0.9, eps: 1e-7);
-        seconds = TrainStep(model, opt, Input(batch, 3, 150, 150), torch.randint(0L, 2L, new long[] { batch, 1 }).to(ScalarType.Float32),
+        step = TrainStep(model, opt, Input(batch, 3, 150, 150), torch.randint(0L, 2L, new long[] { batch, 1 }).to(ScalarType.Float32),
             (o, t) => F.binary_cross_entropy_with_logits(o, t));
         break;
     }
     case "vgg16-features":
-        seconds = Forward(Glorot(Vgg16Base()), Input(batch, 3, 150, 150));
+        step = Forward(Glorot(Vgg16Base()), Input(batch, 3, 150, 150));
         break;
     case "vgg16-finetune":
     {
@@ -141,16 +134,34 @@ switch (workload)
         foreach (var conv in convBase.modules().OfType<Conv2d>().Take(7))  // blocks 1-3 frozen; block4_conv1 on trainable
             foreach (var p in conv.parameters()) p.requires_grad = false;
         var opt = optim.RMSProp(model.parameters().Where(p => p.requires_grad), lr: 1e-5, alpha: 0.9, eps: 1e-7);
-        seconds = TrainStep(model, opt, Input(batch, 3, 150, 150), torch.randint(0L, 2L, new long[] { batch, 1 }).to(ScalarType.Float32),
+        step = TrainStep(model, opt, Input(batch, 3, 150, 150), torch.randint(0L, 2L, new long[] { batch, 1 }).to(ScalarType.Float32),
             (o, t) => F.binary_cross_entropy_with_logits(o, t));
         break;
     }
     case "mobilenet-features":
-        seconds = Forward(Glorot(MobileNetBase()), Input(batch, 3, 150, 150));
+        step = Forward(Glorot(MobileNetBase()), Input(batch, 3, 150, 150));
         break;
     default:
         throw new ArgumentException($"unknown workload '{workload}'");
 }
+// warm-up: at least --warmup steps and at least 2 s, as every side of the suite (the JIT tiers up meanwhile)
+var warm = Stopwatch.StartNew();
+for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < 2.0; i++) step();
+if (serve)
+{
+    // the suite interleaves the sides: answer each 'run N' line with the time of N steps, until 'quit' or end of input
+    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["ready"] = true, ["threads"] = torch.get_num_threads() }));
+    while (Console.ReadLine() is { } line && line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["run", var count])
+    {
+        var slice = Stopwatch.StartNew();
+        for (int i = 0, n = int.Parse(count); i < n; i++) step();
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["seconds"] = slice.Elapsed.TotalSeconds }));
+    }
+    return;
+}
+var clock = Stopwatch.StartNew();
+for (int i = 0; i < steps; i++) step();
+double seconds = clock.Elapsed.TotalSeconds / steps;
 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
 {
     ["images_per_second"] = batch / seconds,

@@ -18,6 +18,12 @@ public static class NN
     internal static bool WinogradAvailable => NativeMethods.knt_winograd_available() == 1;
 
     /// <summary>
+    /// How many max poolings have run through the one-pass kernel in this process (float32, stride = window, no padding:
+    /// Keras's MaxPooling2D default, a following ReLU inside); the others run libtorch's pooling.
+    /// </summary>
+    internal static long MaxPoolWindowsCalls => NativeMethods.knt_max_pool_windows_calls();
+
+    /// <summary>
     /// 2-D convolution. <paramref name="pads"/> = (top, bottom, left, right), possibly asymmetric as TensorFlow's 'same'.
     /// <paramref name="relu"/>: ReLU applied to the output in the same call, in place (no second output-sized tensor).
     /// </summary>

@@ -75,6 +75,9 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern long knt_winograd_calls();
     [DllImport(Lib)] internal static extern int knt_winograd_available();
 
+    // maxpool.cpp
+    [DllImport(Lib)] internal static extern long knt_max_pool_windows_calls();
+
     // nn.cpp
     [DllImport(Lib)] internal static extern IntPtr knt_conv2d(TensorHandle x, TensorHandle kernel, IntPtr bias,
         long* strides, long* pads, long* dilation, long groups, int relu);

@@ -6,6 +6,7 @@
 #include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include "boundary.h"
+#include "maxpool.h"
 #include "winograd.h"
 
 using knt::T;
@@ -240,6 +241,9 @@ knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value) {
 knt_tensor knt_pool2d(int op, knt_tensor x, const int64_t* pool, const int64_t* strides, const int64_t* pads, int relu) {
   KNT_GUARD(nullptr, {
     const char* name = op == KNT_MAXPOOL ? "max_pool2d" : "avg_pool2d";
+    // non-overlapping windows without padding (Keras's default): one pass each way, the ReLU inside
+    if (op == KNT_MAXPOOL && strides[0] == pool[0] && strides[1] == pool[1] && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0)
+      if (auto y = knt::max_pool_windows(T(x), pool[0], pool[1], relu != 0)) return wrap(*y);
     auto xn = to_nchw(T(x), name);
     at::IntArrayRef k(pool, 2), s(strides, 2);
     // a window wholly in the padding has no value to pool (an average of nothing is NaN, a max -inf);

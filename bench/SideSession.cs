@@ -11,7 +11,7 @@ namespace KerasNet.Bench;
 internal abstract class SideSession : IDisposable
 {
     /// <summary>Every side warms up at least this long (the .NET sides' JIT tiers up meanwhile), and at least its warm-up steps.</summary>
-    public const double MinWarmupSeconds = 2.0;
+    public const double MinWarmupSeconds = 5.0;
 
     /// <summary>Seconds that <paramref name="steps"/> steps took.</summary>
     public abstract double Time(int steps);

@@ -41,7 +41,7 @@ internal static class Suite
         new("mobilenet-features", "MobileNet α0.25 features forward (b32, 150²)", 32, 10, 250, () => (Forward(
             keras.applications.MobileNet(input_shape: (150, 150, 3), alpha: 0.25, include_top: false, weights: null), [32, 150, 150, 3]), 0)),
         // ML.NET's featurizer network (its package's ResNet18, imported here from the same ONNX files), preprocessing included
-        new("resnet18-features", "ResNet18 features forward (b32, 224², ML.NET's model)", 32, 2, 10, () =>
+        new("resnet18-features", "ResNet18 features forward (b32, 224², ML.NET's model)", 32, 2, 20, () =>
         {
             var rn = Backbones.Build("resnet18");
             return (Forward(rn, [32, 224, 224, 3], scale: 255), 32 * ForwardFlops(rn.layers, _ => true));

@@ -137,7 +137,7 @@ def glorot(model):
     return model.to(memory_format=torch.channels_last)
 
 
-MIN_WARMUP_SECONDS = 2.0  # every side of the suite warms up this long at least (the .NET sides' JIT tiers up meanwhile)
+MIN_WARMUP_SECONDS = 5.0  # every side of the suite warms up this long at least (the .NET sides' JIT tiers up meanwhile)
 SERVE = False
 
 

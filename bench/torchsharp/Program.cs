@@ -144,9 +144,9 @@ switch (workload)
     default:
         throw new ArgumentException($"unknown workload '{workload}'");
 }
-// warm-up: at least --warmup steps and at least 2 s, as every side of the suite (the JIT tiers up meanwhile)
+// warm-up: at least --warmup steps and at least 5 s, as every side of the suite (the JIT tiers up meanwhile)
 var warm = Stopwatch.StartNew();
-for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < 2.0; i++) step();
+for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < 5.0; i++) step();
 if (serve)
 {
     // the suite interleaves the sides: answer each 'run N' line with the time of N steps, until 'quit' or end of input

@@ -10,7 +10,7 @@ public static class NN
 {
     /// <summary>
     /// How many convolutions have run through oneDNN's Winograd kernels in this process: 3×3, stride 1, symmetric padding,
-    /// channels a multiple of 16, float32, no gradient needed (inference and frozen layers); the others run direct.
+    /// channels a multiple of 16, float32, padding at most 1 (inference and training); the others run direct.
     /// </summary>
     internal static long WinogradCalls => NativeMethods.knt_winograd_calls();
 

@@ -13,8 +13,8 @@ namespace KerasNet.Bench;
 /// our glibc settings) and in the TorchSharp twin (bench/torchsharp, TorchSharp 0.107 / libtorch 2.10) tuned like us and as
 /// it runs by default. Each side builds and warms up once per workload; then every round times each side's steps in slices
 /// of about a second, the sides taking turns (so the machine's drift falls on all of them alike); medians of the rounds are
-/// reported with the spread across rounds ((max - min) / median) of the rates and of the round-by-round ratios. mixed_bfloat16 rows compare with the Python twin only (TorchSharp has no autocast
-/// here). Random weights, the same models, init, batch and threads everywhere. A sixth workload, ML.NET's featurizer network
+/// reported with the spread across rounds ((max - min) / median) of the rates and of the round-by-round ratios.
+/// mixed_bfloat16 rows compare with the Python twin only (TorchSharp has no autocast here). Random weights, the same models, init, batch and threads everywhere. A sixth workload, ML.NET's featurizer network
 /// (its package's ResNet18), runs in C# (the same ONNX files imported) and in ML.NET's DnnFeaturizeImage (ONNX Runtime). For the
 /// VGG16 and ResNet18 workloads the FLOP rate is set against the machine's fp32 peak, measured with an FMA loop on every core.
 /// </summary>
@@ -110,7 +110,7 @@ internal static class Suite
         {
             double[] med = r.Rates.Select(a => a.Length > 0 ? Median(a) : double.NaN).ToArray();
             double spread = r.Rates.Where(a => a.Length > 0).Max(a => (a.Max() - a.Min()) / Median(a));
-            // the ratios round by round (sides timed back to back), whose spread leaves out the machine's own drift between rounds
+            // the ratios round by round (their slices interleaved), whose spread leaves out the machine's own drift
             double ratioSpread = Enumerable.Range(1, Sides.Length - 1).Where(i => r.Rates[i].Length == r.Rates[0].Length && r.Rates[i].Length > 0)
                 .Select(i => r.Rates[0].Zip(r.Rates[i], (a, b) => a / b).ToArray())
                 .Select(q => (q.Max() - q.Min()) / Median(q)).DefaultIfEmpty(0).Max();

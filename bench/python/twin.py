@@ -58,7 +58,7 @@ def fashion_step(args):
         opt.step()
         return loss.item()
 
-    return timed(step, args.warmup, args.steps, args.batch)
+    return timed(step, args)
 
 
 def fashion_step_bf16(args, model):
@@ -74,7 +74,7 @@ def fashion_step_bf16(args, model):
         loss.backward()
         opt.step()
         return loss.item()
-    return timed(step, args.warmup, args.steps, args.batch)
+    return timed(step, args)
 
 
 def cats_dogs_baseline():
@@ -138,9 +138,6 @@ def glorot(model):
 
 
 MIN_WARMUP_SECONDS = 5.0  # every side of the suite warms up this long at least (the .NET sides' JIT tiers up meanwhile)
-SERVE = False
-
-
 def warm_up(step, warmup):
     t0 = time.perf_counter()
     done = 0
@@ -149,11 +146,11 @@ def warm_up(step, warmup):
         done += 1
 
 
-def timed(step, warmup, steps, batch):
+def timed(step, args):
     """One-shot: warm up, time `steps` steps. With --serve: warm up, print {"ready": ...}, then answer each stdin line
     'run N' with {"seconds": time of N steps} until 'quit' or end of input (the suite interleaves the sides this way)."""
-    warm_up(step, warmup)
-    if SERVE:
+    warm_up(step, args.warmup)
+    if args.serve:
         print(json.dumps({"ready": True, "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
         for line in iter(sys.stdin.readline, ""):
             words = line.split()
@@ -166,10 +163,10 @@ def timed(step, warmup, steps, batch):
             print(json.dumps({"seconds": time.perf_counter() - t0}), flush=True)
         return None
     t0 = time.perf_counter()
-    for _ in range(steps):
+    for _ in range(args.steps):
         step()
-    dt = (time.perf_counter() - t0) / steps
-    return {"images_per_second": batch / dt, "seconds_per_step": dt}
+    dt = (time.perf_counter() - t0) / args.steps
+    return {"images_per_second": args.batch / dt, "seconds_per_step": dt}
 
 
 def autocast(args):
@@ -188,7 +185,7 @@ def train_step_bench(args, model, params, lr, size, loss_fn, labels):
         loss.backward()
         opt.step()
         return loss.item()
-    return timed(step, args.warmup, args.steps, args.batch)
+    return timed(step, args)
 
 
 def forward_bench(args, model, size):
@@ -198,7 +195,7 @@ def forward_bench(args, model, size):
     def step():
         with torch.no_grad(), autocast(args):
             return model(x).float().sum().item()
-    return timed(step, args.warmup, args.steps, args.batch)
+    return timed(step, args)
 
 
 def catsdogs_step(args):
@@ -239,8 +236,6 @@ def main():
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--serve", action="store_true", help="build and warm up, then time 'run N' requests from stdin")
     args = p.parse_args()
-    global SERVE
-    SERVE = args.serve
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)  # Debian's torch defaults to 1 thread
     torch.set_flush_denormal(True)        # as the C# engine (and TensorFlow's CPU kernels) do

@@ -4,6 +4,7 @@
 // exported function that can fail or runs a kernel goes through KNT_GUARD.
 #pragma once
 #include <ATen/ATen.h>
+#include <cstdlib>
 #include <string>
 #include <vector>
 #include "knt.h"
@@ -12,6 +13,12 @@ namespace knt {
 
 void set_error(const char* message);
 void clear_error();
+
+// A kernel's off switch from the environment (KNT_WINOGRAD, KNT_FAST_POOL): on unless the variable is "0".
+inline bool switched_on(const char* variable) {
+  const char* v = std::getenv(variable);
+  return v == nullptr || std::string(v) != "0";
+}
 
 // Entered by every exported function: clears the calling thread's error slot (a failure never reports an
 // older call's message) and flushes denormals to zero for the kernels this call runs, as TensorFlow's CPU

@@ -7,9 +7,7 @@
 #include "maxpool.h"
 #include <atomic>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <string>
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 #include "boundary.h"
@@ -136,7 +134,7 @@ struct MaxPoolWindows : public torch::autograd::Function<MaxPoolWindows> {
 }  // namespace
 
 c10::optional<at::Tensor> max_pool_windows(const at::Tensor& x, int64_t ph, int64_t pw, bool relu) {
-  static const bool enabled = [] { const char* e = std::getenv("KNT_FAST_POOL"); return !(e && std::string(e) == "0"); }();
+  static const bool enabled = switched_on("KNT_FAST_POOL");
   if (!enabled) return c10::nullopt;
   if (x.scalar_type() != at::kFloat || x.dim() != 4 || !x.is_contiguous() || ph * pw > 255 || ph < 1 || pw < 1) return c10::nullopt;
   if (x.size(1) < ph || x.size(2) < pw || x.numel() == 0) return c10::nullopt;

@@ -6,10 +6,9 @@
 // 16-multiple channel counts, groups 1, symmetric padding ≤ 1; anything else, or a CPU without the kernels, takes the
 // libtorch path. KNT_WINOGRAD=0 in the environment turns it off (A/B measurements).
 #include "winograd.h"
-#include "knt.h"
+#include "boundary.h"
 
 #include <atomic>
-#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -54,10 +53,7 @@ State& state() {
 }
 
 bool enabled() {
-  static const bool on = [] {
-    const char* v = std::getenv("KNT_WINOGRAD");
-    return v == nullptr || std::string(v) != "0";
-  }();
+  static const bool on = switched_on("KNT_WINOGRAD");
   return on;
 }
 

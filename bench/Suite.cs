@@ -12,7 +12,8 @@ namespace KerasNet.Bench;
 /// The speed suite: five workloads, each timed in C# (this process), in the Python twin (bench/python/twin.py, PyTorch with
 /// our glibc settings) and in the TorchSharp twin (bench/torchsharp, TorchSharp 0.107 / libtorch 2.10) tuned like us and as
 /// it runs by default. Each side builds and warms up once per workload; then every round times each side's steps in slices
-/// of about a second, the sides taking turns (so the machine's drift falls on all of them alike); medians of the rounds are
+/// (0.25 s by default, --slice), the sides taking turns (so the machine's drift falls on all of them alike: with 1 s slices
+/// MobileNet's ratios had spread 19-24% across rounds, with 0.25 s 3-13%); medians of the rounds are
 /// reported with the spread across rounds ((max - min) / median) of the rates and of the round-by-round ratios.
 /// mixed_bfloat16 rows compare with the Python twin only (TorchSharp has no autocast here). Random weights, the same models, init, batch and threads everywhere. A sixth workload, ML.NET's featurizer network
 /// (its package's ResNet18), runs in C# (the same ONNX files imported) and in ML.NET's DnnFeaturizeImage (ONNX Runtime). For the
@@ -50,16 +51,15 @@ internal static class Suite
 
     private static readonly string[] Sides = ["C#", "Python", "TorchSharp tuned", "TorchSharp default", "ML.NET"];
 
-    /// <summary>A slice (the steps one side runs before the next side's turn) lasts about this long.</summary>
-    private const double SliceSeconds = 1.0;
-
-    public static int Run(string? only, string precisions, int rounds, string? sides = null)
+    /// <summary>A slice (the steps one side runs before the next side's turn) lasts about <paramref name="sliceSeconds"/>.</summary>
+    public static int Run(string? only, string precisions, int rounds, string? sides = null, double sliceSeconds = 0.25)
     {
         if (rounds < 1) throw new ArgumentException("--rounds must be at least 1.");
+        if (!(sliceSeconds > 0)) throw new ArgumentException($"--slice must be above 0 seconds, not {sliceSeconds}.");
         var chosen = ParseSides(sides);
         var policies = precisions == "both" ? new[] { "float32", "mixed_bfloat16" } : [precisions];
         int threads = Runtime.NumThreads;
-        AnsiConsole.MarkupLine(Markup.Escape($"{threads} threads; {rounds} rounds, the sides interleaved in slices of about {SliceSeconds:F0} s " +
+        AnsiConsole.MarkupLine(Markup.Escape($"{threads} threads; {rounds} rounds, the sides interleaved in slices of about {sliceSeconds:G3} s " +
                                              "(the order reversed every other slice), each warmed up first"));
         var rows = new List<(Workload W, string Policy, double[][] Rates, double Flops)>();
         foreach (var w in Workloads.Where(w => only is null || only.Split(',').Contains(w.Name)))
@@ -79,7 +79,7 @@ internal static class Suite
                 foreach (int side in order) sessions[side] = Open(side, w, made.Step, policy, threads);
                 // untuned TorchSharp runs each step several times longer: a quarter of the steps still times longer than the others
                 var steps = order.ToDictionary(s => s, s => s == 3 ? Math.Max(3, w.Steps / 4) : w.Steps);
-                var slice = order.ToDictionary(s => s, s => Math.Clamp((int)Math.Round(SliceSeconds / sessions[s].Time(1)), 1, steps[s]));
+                var slice = order.ToDictionary(s => s, s => Math.Clamp((int)Math.Round(sliceSeconds / sessions[s].Time(1)), 1, steps[s]));
                 for (int r = 0; r < rounds; r++)
                 {
                     var seconds = Interleave(order, steps, slice, sessions, r);

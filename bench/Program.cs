@@ -55,9 +55,11 @@ precisionOpt.AcceptOnlyFromAmong("both", "float32", "mixed_bfloat16");
 var suiteRounds = new Option<int>("--rounds") { Description = "alternating rounds per workload (medians and spread)", DefaultValueFactory = _ => 3 };
 var sidesOpt = new Option<string?>("--sides") { Description = "comma-separated sides to time: csharp, python, ts-tuned, ts-default, mlnet (default: all)" };
 var sliceOpt = new Option<double>("--slice") { Description = "seconds each side runs before the next side's turn", DefaultValueFactory = _ => 0.25 };
+var sideSecondsOpt = new Option<double>("--side-seconds") { Description = "each side times at least this many seconds of steps per round (and at least the workload's steps)", DefaultValueFactory = _ => 15 };
 var suite = new Command("suite", "Six workloads: C# vs the Python twin, the TorchSharp twin (tuned and default) and ML.NET's featurizer, alternating rounds, medians, spread, FLOP rate")
-    { onlyOpt, precisionOpt, suiteRounds, sidesOpt, sliceOpt };
-suite.SetAction(p => Suite.Run(p.GetValue(onlyOpt), p.GetValue(precisionOpt)!, p.GetValue(suiteRounds), p.GetValue(sidesOpt), p.GetValue(sliceOpt)));
+    { onlyOpt, precisionOpt, suiteRounds, sidesOpt, sliceOpt, sideSecondsOpt };
+suite.SetAction(p => Suite.Run(p.GetValue(onlyOpt), p.GetValue(precisionOpt)!, p.GetValue(suiteRounds), p.GetValue(sidesOpt), p.GetValue(sliceOpt),
+    p.GetValue(sideSecondsOpt)));
 root.Subcommands.Add(suite);
 
 var rnImages = new Option<string>("--images") { DefaultValueFactory = _ => "../shared/data/dogs-vs-cats/validation_data" };

@@ -52,10 +52,12 @@ internal static class Suite
     private static readonly string[] Sides = ["C#", "Python", "TorchSharp tuned", "TorchSharp default", "ML.NET"];
 
     /// <summary>A slice (the steps one side runs before the next side's turn) lasts about <paramref name="sliceSeconds"/>.</summary>
-    public static int Run(string? only, string precisions, int rounds, string? sides = null, double sliceSeconds = 0.25)
+    /// Each side times at least the workload's steps per round and at least <paramref name="sideSeconds"/> of them.
+    public static int Run(string? only, string precisions, int rounds, string? sides = null, double sliceSeconds = 0.25, double sideSeconds = 15)
     {
         if (rounds < 1) throw new ArgumentException("--rounds must be at least 1.");
         if (!(sliceSeconds > 0)) throw new ArgumentException($"--slice must be above 0 seconds, not {sliceSeconds}.");
+        if (!(sideSeconds >= 0)) throw new ArgumentException($"--side-seconds must be 0 or more, not {sideSeconds}.");
         var chosen = ParseSides(sides);
         var policies = precisions == "both" ? new[] { "float32", "mixed_bfloat16" } : [precisions];
         int threads = Runtime.NumThreads;
@@ -77,9 +79,23 @@ internal static class Suite
                 var made = w.Make();
                 flops = made.Flops;
                 foreach (int side in order) sessions[side] = Open(side, w, made.Step, policy, threads);
-                // untuned TorchSharp runs each step several times longer: a quarter of the steps still times longer than the others
-                var steps = order.ToDictionary(s => s, s => s == 3 ? Math.Max(3, w.Steps / 4) : w.Steps);
-                var slice = order.ToDictionary(s => s, s => Math.Clamp((int)Math.Round(sliceSeconds / sessions[s].Time(1)), 1, steps[s]));
+                // seconds per step, once each side runs steadily (one step alone is too noisy to size a round by)
+                var perStep = new Dictionary<int, double>();
+                foreach (int side in order)
+                {
+                    var (t, settled) = Settle(sessions[side]);
+                    perStep[side] = t;
+                    AnsiConsole.MarkupLine(Markup.Escape($"  {w.Label} ({policy}) {Sides[side]}: steady after {settled:F1} s more, " +
+                                                         $"{w.Batch / t:F1} img/s" + (settled >= MaxSettleSeconds ? " (not steady: cap reached)" : "")));
+                }
+                // every side times at least the workload's steps (untuned TorchSharp a quarter: each takes several times longer)
+                // and at least sideSeconds of them per round: within-round fluctuations that hit the sides unequally then
+                // average out (Fashion's 100 steps lasted ~4.5 s and its C#/TS tuned ratio spread 7-12% across rounds)
+                var steps = order.ToDictionary(s => s, s => Math.Max(s == 3 ? Math.Max(3, w.Steps / 4) : w.Steps,
+                                                                     (int)Math.Ceiling(sideSeconds / perStep[s])));
+                var slice = order.ToDictionary(s => s, s => Math.Clamp((int)Math.Round(sliceSeconds / perStep[s]), 1, steps[s]));
+                AnsiConsole.MarkupLine(Markup.Escape($"  {w.Label} ({policy}): steps per round " +
+                                                     string.Join(", ", order.Select(s => $"{Sides[s]} {steps[s]}"))));
                 for (int r = 0; r < rounds; r++)
                 {
                     var seconds = Interleave(order, steps, slice, sessions, r);
@@ -188,6 +204,30 @@ internal static class Suite
         }
         return seconds;
     }
+
+    /// <summary>
+    /// Seconds per step once the side runs steadily: chunks of about a second until two in a row agree within
+    /// <see cref="SteadyTolerance"/> (at most <see cref="MaxSettleSeconds"/>). The fixed warm-up is not always enough: after
+    /// its 5 s the TorchSharp twin still ran Fashion's step at half its later speed (its JIT still tiering up), which showed as
+    /// a first round 5-8% off the others in the C#/TorchSharp ratio.
+    /// </summary>
+    internal static (double PerStep, double Settled) Settle(SideSession session)
+    {
+        var clock = Stopwatch.StartNew();
+        double perStep = session.Time(1), previous = double.NaN;
+        while (true)
+        {
+            int n = Math.Clamp((int)Math.Round(1.0 / perStep), 1, 10_000);
+            perStep = session.Time(n) / n;
+            if (Math.Abs(perStep - previous) <= SteadyTolerance * previous || clock.Elapsed.TotalSeconds >= MaxSettleSeconds)
+                return (perStep, clock.Elapsed.TotalSeconds);
+            previous = perStep;
+        }
+    }
+
+    /// <summary>Two consecutive 1 s chunks whose step times differ by at most this fraction count as steady.</summary>
+    internal const double SteadyTolerance = 0.03;
+    internal const double MaxSettleSeconds = 30;
 
     private static double Median(double[] values)
     {

@@ -208,7 +208,7 @@ internal static class Suite
     /// <summary>
     /// Seconds per step once the side runs steadily: chunks of about a second until two in a row agree within
     /// <see cref="SteadyTolerance"/> (at most <see cref="MaxSettleSeconds"/>). The fixed warm-up is not always enough: after
-    /// its 5 s the TorchSharp twin still ran Fashion's step at half its later speed (its JIT still tiering up), which showed as
+    /// its 5 s the TorchSharp twin still ran Fashion's step at about 60% of its later speed, which showed as
     /// a first round 5-8% off the others in the C#/TorchSharp ratio.
     /// </summary>
     internal static (double PerStep, double Settled) Settle(SideSession session)

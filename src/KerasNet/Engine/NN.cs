@@ -23,6 +23,9 @@ public static class NN
     /// </summary>
     internal static long MaxPoolWindowsCalls => NativeMethods.knt_max_pool_windows_calls();
 
+    /// <summary>How many constant paddings have run in one pass (pad.cpp) in this process (tests check the fast path ran).</summary>
+    internal static long PadNhwcCalls => NativeMethods.knt_pad_nhwc_calls();
+
     /// <summary>
     /// 2-D convolution. <paramref name="pads"/> = (top, bottom, left, right), possibly asymmetric as TensorFlow's 'same'.
     /// <paramref name="relu"/>: ReLU applied to the output in the same call, in place (no second output-sized tensor).

@@ -77,6 +77,7 @@ internal static unsafe class NativeMethods
 
     // maxpool.cpp
     [DllImport(Lib)] internal static extern long knt_max_pool_windows_calls();
+    [DllImport(Lib)] internal static extern long knt_pad_nhwc_calls();
 
     // nn.cpp
     [DllImport(Lib)] internal static extern IntPtr knt_conv2d(TensorHandle x, TensorHandle kernel, IntPtr bias,

@@ -7,6 +7,7 @@
 #include <ATen/core/grad_mode.h>
 #include "boundary.h"
 #include "maxpool.h"
+#include "pad.h"
 #include "winograd.h"
 
 using knt::T;
@@ -25,6 +26,15 @@ at::Tensor to_nchw(const at::Tensor& x, const char* op) {
 at::Tensor to_nhwc(const at::Tensor& y) { return y.permute({0, 2, 3, 1}); }
 
 bool symmetric(const int64_t* p) { return p[0] == p[1] && p[2] == p[3]; }
+
+// TensorFlow's 'same' puts the odd pixel at the bottom/right; torch's convolution pads symmetrically, so an asymmetric
+// padding is applied to the NHWC input first (pads: top, bottom, left, right), and the convolution pads nothing.
+at::Tensor padded_if_asymmetric(const at::Tensor& x, const int64_t* pads, const char* op) {
+  if (symmetric(pads)) return x;
+  TORCH_CHECK(x.dim() == 4, op, " expects a 4-D NHWC input, got shape ", x.sizes());
+  if (auto y = knt::pad_nhwc(x, pads, 0)) return *y;
+  return at::constant_pad_nd(x, {0, 0, pads[2], pads[3], pads[0], pads[1]}, 0);
+}
 
 // Inference batch norm over the last (channel) axis of a contiguous float tensor in one pass:
 // y = (x - mean[c]) * scale[c] + beta[c], the accurate (unfolded) formula at the speed of a fused kernel, then
@@ -109,13 +119,9 @@ knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, con
     TORCH_CHECK(k.dim() == 4, "conv2d expects a 4-D HWIO kernel, got shape ", k.sizes());
     if (auto y = knt::winograd_conv2d(T(x), k, bias != nullptr ? &T(bias) : nullptr, strides, pads, dilation, groups, relu != 0))
       return wrap(*y);  // it checks the shapes it takes; anything else runs here
-    auto xn = to_nchw(T(x), "conv2d");
+    auto xn = to_nchw(padded_if_asymmetric(T(x), pads, "conv2d"), "conv2d");
     std::vector<int64_t> padding{pads[0], pads[2]};
-    if (!symmetric(pads)) {
-      // TensorFlow's 'same' puts the odd pixel at the bottom/right; torch pads symmetrically.
-      xn = at::constant_pad_nd(xn, {pads[2], pads[3], pads[0], pads[1]}, 0);
-      padding = {0, 0};
-    }
+    if (!symmetric(pads)) padding = {0, 0};
     auto w = k.permute({3, 2, 0, 1});  // HWIO -> OIHW
     c10::optional<at::Tensor> b;
     if (bias != nullptr) b = T(bias);
@@ -130,7 +136,7 @@ knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, con
 knt_tensor knt_depthwise_conv2d(knt_tensor x, knt_tensor kernel_hwim, knt_tensor bias, const int64_t* strides,
                                 const int64_t* pads, const int64_t* dilation) {
   KNT_GUARD(nullptr, {
-    auto xn = to_nchw(T(x), "depthwise_conv2d");
+    auto xn = to_nchw(padded_if_asymmetric(T(x), pads, "depthwise_conv2d"), "depthwise_conv2d");
     const auto& k = T(kernel_hwim);
     TORCH_CHECK(k.dim() == 4, "depthwise_conv2d expects a 4-D (kh, kw, in, multiplier) kernel, got shape ", k.sizes());
     TORCH_CHECK(k.size(2) == xn.size(1), "depthwise_conv2d: kernel has ", k.size(2), " input channels, input has ",
@@ -139,10 +145,7 @@ knt_tensor knt_depthwise_conv2d(knt_tensor x, knt_tensor kernel_hwim, knt_tensor
     // (kh, kw, in, mult) -> (in * mult, 1, kh, kw): output channel c * mult + m, as TensorFlow orders them
     auto w = k.permute({2, 3, 0, 1}).reshape({in * mult, 1, k.size(0), k.size(1)});
     std::vector<int64_t> padding{pads[0], pads[2]};
-    if (!symmetric(pads)) {
-      xn = at::constant_pad_nd(xn, {pads[2], pads[3], pads[0], pads[1]}, 0);
-      padding = {0, 0};
-    }
+    if (!symmetric(pads)) padding = {0, 0};
     c10::optional<at::Tensor> b;
     if (bias != nullptr) b = T(bias);
     auto y = at::conv2d(xn, w, b, {strides[0], strides[1]}, padding, {dilation[0], dilation[1]}, in);
@@ -234,6 +237,7 @@ knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value) {
   KNT_GUARD(nullptr, {
     const auto& a = T(x);
     TORCH_CHECK(a.dim() == 4, "pad2d expects a 4-D NHWC input, got shape ", a.sizes());
+    if (auto y = knt::pad_nhwc(a, pads, value)) return wrap(*y);
     return wrap(at::constant_pad_nd(a, {0, 0, pads[2], pads[3], pads[0], pads[1]}, value));
   })
 }

@@ -42,6 +42,59 @@ internal static class Fixtures
     public static Tensor RandomTensor(long[] shape, int seed = 3, double scale = 1) =>
         Tensor.FromArray(Random((int)shape.Aggregate(1L, (a, d) => a * d), seed, scale), shape);
 
+    /// <summary>
+    /// <paramref name="op"/>'s values and the gradient of sum(y · w) (w random) for float32 (a kernel of ours) and float64
+    /// (libtorch's, which our kernels do not take), with how many times <paramref name="kernelCalls"/> rose in the float32 run.
+    /// </summary>
+    public static (float[] Y, float[] Grad, double[] RefY, double[] RefGrad, long Runs, long[] Shape) AgainstFloat64(
+        float[] data, long[] shape, Func<Tensor, Tensor> op, Func<long> kernelCalls)
+    {
+        using var scope = new TensorScope();
+        float[]? y = null, grad = null;
+        double[]? refY = null, refGrad = null;
+        long runs = 0;
+        long[] outShape = [];
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            var x = Tensor.FromArray(data, shape).AsType(dtype);
+            x.RequiresGrad = true;
+            long before = kernelCalls();
+            var output = op(x);
+            if (dtype == DType.Float32) runs = kernelCalls() - before;
+            outShape = output.Shape;
+            var w = Tensor.FromArray(Random((int)output.Shape.Aggregate(1L, (a, d) => a * d), seed: 9), output.Shape).AsType(dtype);
+            var g = Autograd.Grad((output * w).Sum(), [x])[0];
+            if (dtype == DType.Float32) { y = output.Detach().ToArray<float>(); grad = g.ToArray<float>(); }
+            else { refY = output.Detach().ToArray<double>(); refGrad = g.ToArray<double>(); }
+        }
+        return (y!, grad!, refY!, refGrad!, runs, outShape);
+    }
+
+    /// <summary>float32 values that must equal a libtorch float64 reference exactly (NaN where it has NaN).</summary>
+    public static void SameAsReference(double[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(double.IsNaN(expected[i]) ? float.IsNaN(actual[i]) : expected[i] == actual[i],
+                $"{what}[{i}]: libtorch {expected[i]}, ours {actual[i]}");
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="model"/> (SGD, binary cross-entropy) and trains it 21 steps on a random batch; asserts the loss
+    /// fell and that <paramref name="kernelCalls"/> (a native kernel's call counter) rose once a step at least.
+    /// </summary>
+    public static void TrainsThrough(KerasNet.Keras.Models.Model model, long[] inputShape, Func<long> kernelCalls)
+    {
+        model.compile(optimizer: "sgd", loss: "binary_crossentropy");
+        using var x = RandomTensor(inputShape, seed: 3);
+        using var yTrue = (Tensor.RandomUniform([inputShape[0], 1]) * 2).Floor();
+        long before = kernelCalls();
+        double first = model.train_on_batch(x, yTrue)["loss"], loss = first;
+        for (int i = 0; i < 20; i++) loss = model.train_on_batch(x, yTrue)["loss"];
+        Assert.True(kernelCalls() - before >= 21);
+        Assert.True(loss < first, $"loss {first} -> {loss}");
+    }
+
     /// <summary>The repository root (the folder with KerasNetTransfer.sln above the test binaries).</summary>
     public static string RepositoryRoot
     {

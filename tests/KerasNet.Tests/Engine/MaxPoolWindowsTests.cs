@@ -17,31 +17,8 @@ public class MaxPoolWindowsTests
     /// <summary>Pooled values and the gradient of sum(y · w) for float32 (our kernel) and float64 (libtorch); our kernel's runs.</summary>
     private static (float[] Y, float[] Grad, double[] RefY, double[] RefGrad, long Runs) Both(float[] data, long[] shape, (int H, int W) pool, bool relu)
     {
-        using var scope = new TensorScope();
-        float[]? y = null, grad = null;
-        double[]? refY = null, refGrad = null;
-        long runs = 0;
-        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
-        {
-            var x = Tensor.FromArray(data, shape).AsType(dtype);
-            x.RequiresGrad = true;
-            long before = NN.MaxPoolWindowsCalls;
-            var pooled = NN.MaxPool2D(x, pool, pool, (0, 0, 0, 0), relu);
-            if (dtype == DType.Float32) runs = NN.MaxPoolWindowsCalls - before;
-            var w = Tensor.FromArray(Fixtures.Random((int)pooled.Shape.Aggregate(1L, (a, d) => a * d), seed: 9), pooled.Shape).AsType(dtype);
-            var g = Autograd.Grad((pooled * w).Sum(), [x])[0];
-            if (dtype == DType.Float32) { y = pooled.Detach().ToArray<float>(); grad = g.ToArray<float>(); }
-            else { refY = pooled.Detach().ToArray<double>(); refGrad = g.ToArray<double>(); }
-        }
-        return (y!, grad!, refY!, refGrad!, runs);
-    }
-
-    private static void Same(double[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(double.IsNaN(expected[i]) ? float.IsNaN(actual[i]) : expected[i] == actual[i],
-                $"{what}[{i}]: libtorch {expected[i]}, ours {actual[i]}");
+        var r = Fixtures.AgainstFloat64(data, shape, x => NN.MaxPool2D(x, pool, pool, (0, 0, 0, 0), relu), () => NN.MaxPoolWindowsCalls);
+        return (r.Y, r.Grad, r.RefY, r.RefGrad, r.Runs);
     }
 
     [Theory]
@@ -54,8 +31,8 @@ public class MaxPoolWindowsTests
         long[] shape = [n, h, w, c];
         var (y, grad, refY, refGrad, runs) = Both(Values(n * h * w * c, seed: h + c), shape, (ph, pw), relu);
         Assert.Equal(1, runs);
-        Same(refY, y, "y");
-        Same(refGrad, grad, "dx");
+        Fixtures.SameAsReference(refY, y, "y");
+        Fixtures.SameAsReference(refGrad, grad, "dx");
         Assert.Contains(0f, grad);          // losing cells and the leftovers get none
         if (relu) Assert.DoesNotContain(y, v => v < 0);
     }
@@ -70,8 +47,8 @@ public class MaxPoolWindowsTests
         var (y, grad, refY, refGrad, runs) = Both(data, shape, (2, 2), relu);
         Assert.Equal(1, runs);
         Assert.Contains(y, float.IsNaN);
-        Same(refY, y, "y");
-        Same(refGrad, grad, "dx");
+        Fixtures.SameAsReference(refY, y, "y");
+        Fixtures.SameAsReference(refGrad, grad, "dx");
     }
 
     [Fact]
@@ -88,7 +65,7 @@ public class MaxPoolWindowsTests
             var fast = NN.MaxPool2D(x, (2, 2), (2, 2), (0, 0, 0, 0)).ToArray<float>();
             Assert.Equal(before + 1, NN.MaxPoolWindowsCalls);
             var reference = NN.MaxPool2D(x.AsType(DType.Float64), (2, 2), (2, 2), (0, 0, 0, 0)).ToArray<double>();
-            Same(reference, fast, "y");
+            Fixtures.SameAsReference(reference, fast, "y");
         }
     }
 
@@ -101,13 +78,6 @@ public class MaxPoolWindowsTests
         model.add(keras.layers.MaxPooling2D());
         model.add(keras.layers.Flatten());
         model.add(keras.layers.Dense(1, activation: "sigmoid"));
-        model.compile(optimizer: "sgd", loss: "binary_crossentropy");
-        using var x = Fixtures.RandomTensor([8, 12, 12, 1], seed: 3);
-        using var yTrue = (Tensor.RandomUniform([8, 1]) * 2).Floor();
-        long before = NN.MaxPoolWindowsCalls;
-        double first = model.train_on_batch(x, yTrue)["loss"], loss = first;
-        for (int i = 0; i < 20; i++) loss = model.train_on_batch(x, yTrue)["loss"];
-        Assert.True(NN.MaxPoolWindowsCalls - before >= 21);
-        Assert.True(loss < first, $"loss {first} -> {loss}");
+        Fixtures.TrainsThrough(model, [8, 12, 12, 1], () => NN.MaxPoolWindowsCalls);
     }
 }

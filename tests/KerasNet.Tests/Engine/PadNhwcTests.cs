@@ -10,14 +10,6 @@ namespace KerasNet.Tests.Engine;
 /// </summary>
 public class PadNhwcTests
 {
-    private static void Same(double[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(double.IsNaN(expected[i]) ? float.IsNaN(actual[i]) : expected[i] == actual[i],
-                $"{what}[{i}]: libtorch {expected[i]}, ours {actual[i]}");
-    }
-
     [Theory]
     [InlineData(2, 75, 75, 16, 0, 1, 0, 1, 0.0)]   // MobileNet's conv_pad_2 (α0.25, 150²)
     [InlineData(3, 5, 7, 3, 2, 1, 3, 0, 0.0)]      // every side different, one side none
@@ -25,30 +17,16 @@ public class PadNhwcTests
     [InlineData(2, 3, 6, 5, 0, 0, 0, 0, 0.0)]      // nothing to pad: a copy
     public void Values_and_gradients_are_libtorchs(int n, int h, int w, int c, int top, int bottom, int left, int right, double value)
     {
-        using var scope = new TensorScope();
         long[] shape = [n, h, w, c];
         var data = Fixtures.Random(n * h * w * c, seed: h + c);
         data[0] = float.NaN;  // copied as it is
-        float[]? y = null, grad = null;
-        double[]? refY = null, refGrad = null;
-        long runs = 0;
-        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
-        {
-            var x = Tensor.FromArray(data, shape).AsType(dtype);
-            x.RequiresGrad = true;
-            long before = NN.PadNhwcCalls;
-            var padded = NN.Pad2D(x, (top, bottom, left, right), value);
-            if (dtype == DType.Float32) runs = NN.PadNhwcCalls - before;
-            Assert.Equal(new long[] { n, h + top + bottom, w + left + right, c }, padded.Shape);
-            var wts = Tensor.FromArray(Fixtures.Random((int)padded.Shape.Aggregate(1L, (a, d) => a * d), seed: 9), padded.Shape).AsType(dtype);
-            var g = Autograd.Grad((padded * wts).Sum(), [x])[0];
-            if (dtype == DType.Float32) { y = padded.Detach().ToArray<float>(); grad = g.ToArray<float>(); }
-            else { refY = padded.Detach().ToArray<double>(); refGrad = g.ToArray<double>(); }
-        }
+        var (y, grad, refY, refGrad, runs, padded) = Fixtures.AgainstFloat64(data, shape, x => NN.Pad2D(x, (top, bottom, left, right), value),
+            () => NN.PadNhwcCalls);
+        Assert.Equal(new long[] { n, h + top + bottom, w + left + right, c }, padded);
         Assert.Equal(1, runs);
-        Same(refY!, y!, "y");
-        Same(refGrad!, grad!, "dx");
-        if (top + bottom + left + right > 0) Assert.Contains((float)value, y!);
+        Fixtures.SameAsReference(refY, y, "y");
+        Fixtures.SameAsReference(refGrad, grad, "dx");
+        if (top + bottom + left + right > 0) Assert.Contains((float)value, y);
     }
 
     [Fact]
@@ -66,8 +44,8 @@ public class PadNhwcTests
         var conv = NN.Conv2D(x, k, null, (2, 2), odd, (1, 1)).ToArray<float>();
         var depthwise = NN.DepthwiseConv2D(x, dk, null, (2, 2), odd, (1, 1)).ToArray<float>();
         Assert.Equal(before + 2, NN.PadNhwcCalls);
-        Same(NN.Conv2D(padded, k, null, (2, 2), none, (1, 1)).ToArray<float>().Select(v => (double)v).ToArray(), conv, "conv2d");
-        Same(NN.DepthwiseConv2D(padded, dk, null, (2, 2), none, (1, 1)).ToArray<float>().Select(v => (double)v).ToArray(), depthwise, "depthwise");
+        Fixtures.SameAsReference(NN.Conv2D(padded, k, null, (2, 2), none, (1, 1)).ToArray<float>().Select(v => (double)v).ToArray(), conv, "conv2d");
+        Fixtures.SameAsReference(NN.DepthwiseConv2D(padded, dk, null, (2, 2), none, (1, 1)).ToArray<float>().Select(v => (double)v).ToArray(), depthwise, "depthwise");
     }
 
     [Fact]
@@ -82,7 +60,7 @@ public class PadNhwcTests
         Assert.Equal(before, NN.PadNhwcCalls);
         Assert.Equal(new long[] { 2, 5, 7, 4 }, b.Shape);
         var reference = NN.Pad2D(view.AsType(DType.Float64), (1, 0, 0, 1)).ToArray<double>();
-        Same(reference, a, "view");
+        Fixtures.SameAsReference(reference, a, "view");
     }
 
     [Fact]
@@ -95,13 +73,6 @@ public class PadNhwcTests
         model.add(keras.layers.Conv2D(4, 3, strides: 2, activation: "relu"));
         model.add(keras.layers.Flatten());
         model.add(keras.layers.Dense(1, activation: "sigmoid"));
-        model.compile(optimizer: "sgd", loss: "binary_crossentropy");
-        using var x = Fixtures.RandomTensor([8, 9, 9, 2], seed: 3);
-        using var yTrue = (Tensor.RandomUniform([8, 1]) * 2).Floor();
-        long before = NN.PadNhwcCalls;
-        double first = model.train_on_batch(x, yTrue)["loss"], loss = first;
-        for (int i = 0; i < 20; i++) loss = model.train_on_batch(x, yTrue)["loss"];
-        Assert.True(NN.PadNhwcCalls - before >= 21);
-        Assert.True(loss < first, $"loss {first} -> {loss}");
+        Fixtures.TrainsThrough(model, [8, 9, 9, 2], () => NN.PadNhwcCalls);
     }
 }

@@ -51,8 +51,10 @@ internal static class Suite
 
     private static readonly string[] Sides = ["C#", "Python", "TorchSharp tuned", "TorchSharp default", "ML.NET"];
 
-    /// <summary>A slice (the steps one side runs before the next side's turn) lasts about <paramref name="sliceSeconds"/>.</summary>
-    /// Each side times at least the workload's steps per round and at least <paramref name="sideSeconds"/> of them.
+    /// <summary>
+    /// A slice (the steps one side runs before the next side's turn) lasts about <paramref name="sliceSeconds"/>; each side
+    /// times at least the workload's steps per round and at least <paramref name="sideSeconds"/> of them.
+    /// </summary>
     public static int Run(string? only, string precisions, int rounds, string? sides = null, double sliceSeconds = 0.25, double sideSeconds = 15)
     {
         if (rounds < 1) throw new ArgumentException("--rounds must be at least 1.");

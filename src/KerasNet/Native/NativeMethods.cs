@@ -77,6 +77,8 @@ internal static unsafe class NativeMethods
 
     // maxpool.cpp
     [DllImport(Lib)] internal static extern long knt_max_pool_windows_calls();
+
+    // pad.cpp
     [DllImport(Lib)] internal static extern long knt_pad_nhwc_calls();
 
     // nn.cpp

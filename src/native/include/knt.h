@@ -94,7 +94,8 @@ KNT_API int64_t knt_winograd_calls(void);  // how many convolutions have run the
 KNT_API int knt_winograd_available(void);  // 1 where this CPU has the kernels (oneDNN 2.6: AVX-512) and KNT_WINOGRAD is not 0
 // ---- maxpool.cpp: max pooling over non-overlapping windows without padding, ReLU fused (taken by knt_pool2d where it applies)
 KNT_API int64_t knt_max_pool_windows_calls(void);  // how many poolings have run there in this process
-KNT_API int64_t knt_pad_nhwc_calls(void);  // how many constant paddings have run in one pass (pad.cpp) in this process
+// ---- pad.cpp: constant padding of float32 NHWC in one pass (taken by knt_pad2d and asymmetric convolution padding)
+KNT_API int64_t knt_pad_nhwc_calls(void);  // how many paddings have run there in this process
 
 // ---- nn.cpp: layers' kernels, NHWC in and out
 KNT_API knt_tensor knt_conv2d(knt_tensor x, knt_tensor kernel_hwio, knt_tensor bias, const int64_t* strides,

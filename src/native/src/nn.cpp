@@ -27,13 +27,17 @@ at::Tensor to_nhwc(const at::Tensor& y) { return y.permute({0, 2, 3, 1}); }
 
 bool symmetric(const int64_t* p) { return p[0] == p[1] && p[2] == p[3]; }
 
-// TensorFlow's 'same' puts the odd pixel at the bottom/right; torch's convolution pads symmetrically, so an asymmetric
-// padding is applied to the NHWC input first (pads: top, bottom, left, right), and the convolution pads nothing.
-at::Tensor padded_if_asymmetric(const at::Tensor& x, const int64_t* pads, const char* op) {
-  if (symmetric(pads)) return x;
+// A 4-D NHWC tensor padded with `value` (pads: top, bottom, left, right): in one pass where pad.cpp takes it, else libtorch's.
+at::Tensor pad_nhwc(const at::Tensor& x, const int64_t* pads, double value, const char* op) {
   TORCH_CHECK(x.dim() == 4, op, " expects a 4-D NHWC input, got shape ", x.sizes());
-  if (auto y = knt::pad_nhwc(x, pads, 0)) return *y;
-  return at::constant_pad_nd(x, {0, 0, pads[2], pads[3], pads[0], pads[1]}, 0);
+  if (auto y = knt::pad_nhwc(x, pads, value)) return *y;
+  return at::constant_pad_nd(x, {0, 0, pads[2], pads[3], pads[0], pads[1]}, value);
+}
+
+// TensorFlow's 'same' puts the odd pixel at the bottom/right; torch's convolution pads symmetrically, so an asymmetric
+// padding is applied to the NHWC input first, and the convolution pads nothing.
+at::Tensor padded_if_asymmetric(const at::Tensor& x, const int64_t* pads, const char* op) {
+  return symmetric(pads) ? x : pad_nhwc(x, pads, 0, op);
 }
 
 // Inference batch norm over the last (channel) axis of a contiguous float tensor in one pass:
@@ -235,10 +239,7 @@ knt_tensor knt_batch_norm(knt_tensor x, knt_tensor gamma, knt_tensor beta, knt_t
 
 knt_tensor knt_pad2d(knt_tensor x, const int64_t* pads, double value) {
   KNT_GUARD(nullptr, {
-    const auto& a = T(x);
-    TORCH_CHECK(a.dim() == 4, "pad2d expects a 4-D NHWC input, got shape ", a.sizes());
-    if (auto y = knt::pad_nhwc(a, pads, value)) return wrap(*y);
-    return wrap(at::constant_pad_nd(a, {0, 0, pads[2], pads[3], pads[0], pads[1]}, value));
+    return wrap(pad_nhwc(T(x), pads, value, "pad2d"));
   })
 }
 

@@ -9,12 +9,12 @@ namespace KerasNet.Engine;
 public static class NN
 {
     /// <summary>
-    /// How many convolutions have run through oneDNN's Winograd kernels in this process: 3×3, stride 1, symmetric padding,
+    /// How many convolutions have run through Winograd (oneDNN's kernels or ours) in this process: 3×3, stride 1, symmetric padding,
     /// channels a multiple of 16, float32, padding at most 1 (inference and training); the others run direct.
     /// </summary>
     internal static long WinogradCalls => NativeMethods.knt_winograd_calls();
 
-    /// <summary>Whether this CPU has oneDNN's Winograd kernels (AVX-512) and KNT_WINOGRAD is not 0; elsewhere every convolution runs direct.</summary>
+    /// <summary>Whether qualifying convolutions run Winograd (oneDNN's kernels on AVX-512, ours elsewhere): unless KNT_WINOGRAD is 0.</summary>
     internal static bool WinogradAvailable => NativeMethods.knt_winograd_available() == 1;
 
     /// <summary>

@@ -3,10 +3,12 @@
 // (AVX-512), with a relative RMS difference of 1e-6 from direct convolution. libtorch 1.13 only ever asks oneDNN for
 // direct convolution. Inference uses the forward kernel with ReLU as a post-op and kernels packed once per version;
 // training runs forward, backward-data and backward-weights through Winograd as an autograd Function. For float32,
-// 16-multiple channel counts, groups 1, symmetric padding ≤ 1; anything else, or a CPU without the kernels, takes the
-// libtorch path. KNT_WINOGRAD=0 in the environment turns it off (A/B measurements).
+// 16-multiple channel counts, groups 1, symmetric padding ≤ 1; anything else takes the libtorch path. On a CPU without
+// oneDNN's kernels (before AVX-512) the same convolutions run our F(4×4, 3×3) (winograd_f43.cpp). KNT_WINOGRAD=0 in the
+// environment turns both off (A/B measurements).
 #include "winograd.h"
 #include "boundary.h"
+#include "winograd_f43.h"
 
 #include <atomic>
 #include <map>
@@ -302,7 +304,10 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
     // training: forward, backward-data and backward-weights through Winograd too, behind an autograd Function
     {
       std::lock_guard<std::mutex> lock(s.mutex);
-      if (train_conv_for(s, TrainKey{n, c, h, w, k, pad, bias != nullptr}) == nullptr) return c10::nullopt;
+      if (train_conv_for(s, TrainKey{n, c, h, w, k, pad, bias != nullptr}) == nullptr) {
+        calls++;
+        return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu);  // no oneDNN kernel on this CPU: ours
+      }
     }
     // no bias: an empty placeholder (an undefined tensor cannot be an autograd Function's argument)
     auto y = WinogradConvFunction::apply(x, kernel_hwio, bias != nullptr ? *bias : at::empty({0}, x.options()), pad);
@@ -311,7 +316,10 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
   }
   std::lock_guard<std::mutex> lock(s.mutex);
   Conv* conv = conv_for(s, Key{n, c, h, w, k, pad, relu, bias != nullptr});
-  if (conv == nullptr) return c10::nullopt;
+  if (conv == nullptr) {
+    calls++;
+    return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu);  // no oneDNN kernel on this CPU: ours
+  }
   auto weights = packed_weights(s, conv->pd.weights_desc(), kernel_hwio);
   auto y = at::empty({n, h + 2 * pad - 2, w + 2 * pad - 2, k}, x.options());
   auto xs = to_layout(s, x.data_ptr(), plain({n, c, h, w}, memory::format_tag::nhwc), conv->pd.src_desc());
@@ -335,10 +343,6 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
 
 extern "C" KNT_API int64_t knt_winograd_calls(void) { return knt::calls.load(); }
 
-// Whether this CPU has the kernels (oneDNN 2.6: AVX-512) and they are not turned off: a 16-channel 3×3 convolution is made.
-extern "C" KNT_API int knt_winograd_available(void) {
-  if (!knt::enabled()) return 0;
-  auto& s = knt::state();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  return knt::conv_for(s, knt::Key{1, 16, 8, 8, 16, 1, false, false}) != nullptr ? 1 : 0;
-}
+// Whether qualifying convolutions run Winograd: oneDNN's kernels where the CPU has them (oneDNN 2.6: AVX-512), ours
+// (winograd_f43.cpp) elsewhere; 0 only when KNT_WINOGRAD=0.
+extern "C" KNT_API int knt_winograd_available(void) { return knt::enabled() ? 1 : 0; }

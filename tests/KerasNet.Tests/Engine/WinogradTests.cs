@@ -35,6 +35,7 @@ public class WinogradTests
     [InlineData("same", null, 16, 32, 9)]
     [InlineData("valid", "relu", 32, 16, 12)]
     [InlineData("same", "relu", 64, 64, 7)]
+    [InlineData("same", "relu", 16, 16, 70)]  // 972 tiles: several blocks, the last one partial (ours)
     public void Inference_equals_the_direct_convolution(string padding, string? activation, int cin, int cout, int size)
     {
         keras.utils.set_random_seed(2);

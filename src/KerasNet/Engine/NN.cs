@@ -17,6 +17,9 @@ public static class NN
     /// <summary>Whether qualifying convolutions run Winograd (oneDNN's kernels on AVX-512, ours elsewhere): unless KNT_WINOGRAD is 0.</summary>
     internal static bool WinogradAvailable => NativeMethods.knt_winograd_available() == 1;
 
+    /// <summary>Tests: run our own Winograd F(4×4, 3×3) even where oneDNN's kernels would (both checked on an AVX-512 machine).</summary>
+    internal static bool WinogradOwnOnly { set => NativeMethods.knt_winograd_own_only(value ? 1 : 0); }
+
     /// <summary>
     /// How many max poolings have run through the one-pass kernel in this process (float32, stride = window, no padding:
     /// Keras's MaxPooling2D default, a following ReLU inside); the others run libtorch's pooling.

@@ -74,6 +74,7 @@ internal static unsafe class NativeMethods
     // winograd.cpp
     [DllImport(Lib)] internal static extern long knt_winograd_calls();
     [DllImport(Lib)] internal static extern int knt_winograd_available();
+    [DllImport(Lib)] internal static extern void knt_winograd_own_only(int on);
 
     // maxpool.cpp
     [DllImport(Lib)] internal static extern long knt_max_pool_windows_calls();

@@ -89,9 +89,11 @@ KNT_API int knt_adam_update(knt_tensor variable, knt_tensor grad, knt_tensor m, 
                             double beta_1, double beta_2, double epsilon);
 KNT_API knt_tensor knt_zeros_like(knt_tensor t);
 
-// ---- winograd.cpp: inference 3x3 convolutions through oneDNN's Winograd kernels (taken by knt_conv2d where they apply)
+// ---- winograd.cpp: 3x3 convolutions through oneDNN's Winograd kernels, or ours (winograd_f43.cpp) on CPUs without them
+// (taken by knt_conv2d where they apply)
 KNT_API int64_t knt_winograd_calls(void);  // how many convolutions have run there in this process
-KNT_API int knt_winograd_available(void);  // 1 where this CPU has the kernels (oneDNN 2.6: AVX-512) and KNT_WINOGRAD is not 0
+KNT_API void knt_winograd_own_only(int on);  // tests: 1 runs ours even where oneDNN's kernels would
+KNT_API int knt_winograd_available(void);  // 1 unless KNT_WINOGRAD is 0 (oneDNN's kernels on AVX-512, ours elsewhere)
 // ---- maxpool.cpp: max pooling over non-overlapping windows without padding, ReLU fused (taken by knt_pool2d where it applies)
 KNT_API int64_t knt_max_pool_windows_calls(void);  // how many poolings have run there in this process
 // ---- pad.cpp: constant padding of float32 NHWC in one pass (taken by knt_pad2d and asymmetric convolution padding)

@@ -48,6 +48,7 @@ struct State {
 };
 
 std::atomic<int64_t> calls{0};
+std::atomic<bool> own_only{false};
 
 State& state() {
   static State s;
@@ -300,26 +301,32 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
   if (kernel_hwio.size(2) != c || c % 16 != 0 || k % 16 != 0 || h + 2 * pad < 3 || w + 2 * pad < 3 || n == 0) return c10::nullopt;
 
   auto& s = state();
+  bool ours = own_only.load();  // tests run our kernel where oneDNN's would run
   if (grads) {
     // training: forward, backward-data and backward-weights through Winograd too, behind an autograd Function
-    {
+    if (!ours) {
       std::lock_guard<std::mutex> lock(s.mutex);
-      if (train_conv_for(s, TrainKey{n, c, h, w, k, pad, bias != nullptr}) == nullptr) {
-        calls++;
-        return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu);  // no oneDNN kernel on this CPU: ours
-      }
+      ours = train_conv_for(s, TrainKey{n, c, h, w, k, pad, bias != nullptr}) == nullptr;
+    }
+    if (ours) {  // no oneDNN kernel on this CPU
+      calls++;
+      return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu);
     }
     // no bias: an empty placeholder (an undefined tensor cannot be an autograd Function's argument)
     auto y = WinogradConvFunction::apply(x, kernel_hwio, bias != nullptr ? *bias : at::empty({0}, x.options()), pad);
     if (relu) y.relu_();  // the Function saved its inputs, not its output
     return y;
   }
-  std::lock_guard<std::mutex> lock(s.mutex);
-  Conv* conv = conv_for(s, Key{n, c, h, w, k, pad, relu, bias != nullptr});
-  if (conv == nullptr) {
-    calls++;
-    return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu);  // no oneDNN kernel on this CPU: ours
+  Conv* conv = nullptr;  // primitives are never erased: the pointer stays valid
+  if (!ours) {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    conv = conv_for(s, Key{n, c, h, w, k, pad, relu, bias != nullptr});
   }
+  if (conv == nullptr) {  // no oneDNN kernel on this CPU
+    calls++;
+    return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu);
+  }
+  std::lock_guard<std::mutex> lock(s.mutex);
   auto weights = packed_weights(s, conv->pd.weights_desc(), kernel_hwio);
   auto y = at::empty({n, h + 2 * pad - 2, w + 2 * pad - 2, k}, x.options());
   auto xs = to_layout(s, x.data_ptr(), plain({n, c, h, w}, memory::format_tag::nhwc), conv->pd.src_desc());
@@ -346,3 +353,6 @@ extern "C" KNT_API int64_t knt_winograd_calls(void) { return knt::calls.load(); 
 // Whether qualifying convolutions run Winograd: oneDNN's kernels where the CPU has them (oneDNN 2.6: AVX-512), ours
 // (winograd_f43.cpp) elsewhere; 0 only when KNT_WINOGRAD=0.
 extern "C" KNT_API int knt_winograd_available(void) { return knt::enabled() ? 1 : 0; }
+
+// Tests: 1 runs our F(4×4, 3×3) even where oneDNN's kernels would run, so that both are checked on an AVX-512 machine.
+extern "C" KNT_API void knt_winograd_own_only(int on) { knt::own_only.store(on != 0); }

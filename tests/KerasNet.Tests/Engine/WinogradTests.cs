@@ -5,15 +5,16 @@ using static KerasNet.KerasApi;
 namespace KerasNet.Tests.Engine;
 
 /// <summary>
-/// 3×3 convolutions run through oneDNN's Winograd kernels where they apply: inference with the direct convolution's values
+/// 3×3 convolutions run through Winograd where they apply (oneDNN's kernels on AVX-512, ours — winograd_f43.cpp — elsewhere): inference with the direct convolution's values
 /// within float32 rounding (a changed kernel is re-packed); training with the gradients of a float64 direct convolution.
 /// </summary>
+[Collection(nameof(WinogradKernelSwitch))]
 public class WinogradTests
 {
     private static Tensor Data(long[] shape, int seed, double scale = 1) =>
         Tensor.FromArray(Fixtures.Random((int)shape.Aggregate(1L, (a, d) => a * d), seed, scale), shape);
 
-    /// <summary>One Winograd run per qualifying convolution where the CPU has the kernels (AVX-512), none elsewhere: the values are checked either way.</summary>
+    /// <summary>One Winograd run per qualifying convolution (oneDNN's or ours), none with KNT_WINOGRAD=0: the values are checked either way.</summary>
     private static long Expected => NN.WinogradAvailable ? 1 : 0;
 
     private static double MaxDiff(float[] a, float[] b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
@@ -32,11 +33,28 @@ public class WinogradTests
     }
 
     [Theory]
-    [InlineData("same", null, 16, 32, 9)]
-    [InlineData("valid", "relu", 32, 16, 12)]
-    [InlineData("same", "relu", 64, 64, 7)]
-    [InlineData("same", "relu", 16, 16, 70)]  // 972 tiles: several blocks, the last one partial (ours)
-    public void Inference_equals_the_direct_convolution(string padding, string? activation, int cin, int cout, int size)
+    [InlineData("same", null, 16, 32, 9, false)]
+    [InlineData("valid", "relu", 32, 16, 12, false)]
+    [InlineData("same", "relu", 64, 64, 7, false)]
+    [InlineData("same", "relu", 16, 16, 70, false)]  // 972 tiles: several of our blocks, the last one partial
+    [InlineData("same", null, 16, 32, 9, true)]
+    [InlineData("valid", "relu", 32, 16, 12, true)]
+    [InlineData("same", "relu", 64, 64, 7, true)]
+    [InlineData("same", "relu", 16, 16, 70, true)]  // 972 tiles: several of our blocks, the last one partial
+    public void Inference_equals_the_direct_convolution(string padding, string? activation, int cin, int cout, int size, bool own)
+    {
+        NN.WinogradOwnOnly = own;  // our F(4×4, 3×3) even where oneDNN's kernels run
+        try
+        {
+            CheckInference(padding, activation, cin, cout, size);
+        }
+        finally
+        {
+            NN.WinogradOwnOnly = false;
+        }
+    }
+
+    private static void CheckInference(string padding, string? activation, int cin, int cout, int size)
     {
         keras.utils.set_random_seed(2);
         var conv = new Conv2D(cout, 3, padding: padding, activation: activation, bias_initializer: new KerasNet.Keras.Initializers.RandomUniform(-0.5, 0.5));
@@ -49,8 +67,23 @@ public class WinogradTests
         if (activation == "relu") Assert.Contains(0f, inference);
     }
 
-    [Fact]
-    public void A_changed_kernel_is_packed_again()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_changed_kernel_is_packed_again(bool own)
+    {
+        NN.WinogradOwnOnly = own;
+        try
+        {
+            CheckRepacking();
+        }
+        finally
+        {
+            NN.WinogradOwnOnly = false;
+        }
+    }
+
+    private static void CheckRepacking()
     {
         keras.utils.set_random_seed(3);
         var conv = new Conv2D(16, 3, padding: "same");
@@ -84,10 +117,26 @@ public class WinogradTests
     }
 
     [Theory]
-    [InlineData("same", "relu", true)]
-    [InlineData("valid", null, true)]
-    [InlineData("same", null, false)]
-    public void Training_gradients_equal_a_float64_direct_convolution(string padding, string? activation, bool useBias)
+    [InlineData("same", "relu", true, false)]
+    [InlineData("valid", null, true, false)]
+    [InlineData("same", null, false, false)]
+    [InlineData("same", "relu", true, true)]
+    [InlineData("valid", null, true, true)]
+    [InlineData("same", null, false, true)]
+    public void Training_gradients_equal_a_float64_direct_convolution(string padding, string? activation, bool useBias, bool own)
+    {
+        NN.WinogradOwnOnly = own;
+        try
+        {
+            CheckTraining(padding, activation, useBias);
+        }
+        finally
+        {
+            NN.WinogradOwnOnly = false;
+        }
+    }
+
+    private static void CheckTraining(string padding, string? activation, bool useBias)
     {
         keras.utils.set_random_seed(6);
         using var scope = new TensorScope();
@@ -133,3 +182,10 @@ public class WinogradTests
         Assert.Equal(1, FusedUpdates.Applied - fused);
     }
 }
+
+/// <summary>
+/// The tests that switch every qualifying convolution of the process to our kernel run alone: elsewhere a model run twice
+/// must take the same kernel both times.
+/// </summary>
+[CollectionDefinition(nameof(WinogradKernelSwitch), DisableParallelization = true)]
+public class WinogradKernelSwitch;

@@ -310,7 +310,7 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
     }
     if (ours) {  // no oneDNN kernel on this CPU
       calls++;
-      return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu);
+      return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu, grads);
     }
     // no bias: an empty placeholder (an undefined tensor cannot be an autograd Function's argument)
     auto y = WinogradConvFunction::apply(x, kernel_hwio, bias != nullptr ? *bias : at::empty({0}, x.options()), pad);
@@ -324,7 +324,7 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
   }
   if (conv == nullptr) {  // no oneDNN kernel on this CPU
     calls++;
-    return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu);
+    return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu, grads);
   }
   std::lock_guard<std::mutex> lock(s.mutex);
   auto weights = packed_weights(s, conv->pd.weights_desc(), kernel_hwio);

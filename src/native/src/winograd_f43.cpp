@@ -206,9 +206,8 @@ struct F43Function : public torch::autograd::Function<F43Function> {
 
 }  // namespace
 
-at::Tensor winograd_f43_conv2d(const at::Tensor& x, const at::Tensor& kernel_hwio, const at::Tensor* bias, int64_t pad, bool relu) {
-  bool grads = at::GradMode::is_enabled() &&
-               (x.requires_grad() || kernel_hwio.requires_grad() || (bias != nullptr && bias->requires_grad()));
+at::Tensor winograd_f43_conv2d(const at::Tensor& x, const at::Tensor& kernel_hwio, const at::Tensor* bias, int64_t pad, bool relu,
+                               bool grads) {
   if (!grads) return winograd_forward(x, kernel_hwio, bias != nullptr ? *bias : at::Tensor(), pad, relu);
   auto y = F43Function::apply(x, kernel_hwio, bias != nullptr ? *bias : at::empty({0}, x.options()), pad);
   if (relu) y.relu_();  // the Function saved its inputs, not its output

@@ -17,6 +17,20 @@ public class WinogradTests
     /// <summary>One Winograd run per qualifying convolution (oneDNN's or ours), none with KNT_WINOGRAD=0: the values are checked either way.</summary>
     private static long Expected => NN.WinogradAvailable ? 1 : 0;
 
+    /// <summary>Runs a check with our F(4×4, 3×3) forced on (even where oneDNN's kernels run) or with the CPU's own choice.</summary>
+    private static void WithOwnKernel(bool own, Action check)
+    {
+        NN.WinogradOwnOnly = own;
+        try
+        {
+            check();
+        }
+        finally
+        {
+            NN.WinogradOwnOnly = false;
+        }
+    }
+
     private static double MaxDiff(float[] a, float[] b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
 
     /// <summary>The convolution with gradients on (direct) and off (Winograd where it applies); how many ran Winograd.</summary>
@@ -43,15 +57,7 @@ public class WinogradTests
     [InlineData("same", "relu", 16, 16, 70, true)]  // 972 tiles: several of our blocks, the last one partial
     public void Inference_equals_the_direct_convolution(string padding, string? activation, int cin, int cout, int size, bool own)
     {
-        NN.WinogradOwnOnly = own;  // our F(4×4, 3×3) even where oneDNN's kernels run
-        try
-        {
-            CheckInference(padding, activation, cin, cout, size);
-        }
-        finally
-        {
-            NN.WinogradOwnOnly = false;
-        }
+        WithOwnKernel(own, () => CheckInference(padding, activation, cin, cout, size));
     }
 
     private static void CheckInference(string padding, string? activation, int cin, int cout, int size)
@@ -72,15 +78,7 @@ public class WinogradTests
     [InlineData(true)]
     public void A_changed_kernel_is_packed_again(bool own)
     {
-        NN.WinogradOwnOnly = own;
-        try
-        {
-            CheckRepacking();
-        }
-        finally
-        {
-            NN.WinogradOwnOnly = false;
-        }
+        WithOwnKernel(own, () => CheckRepacking());
     }
 
     private static void CheckRepacking()
@@ -125,15 +123,7 @@ public class WinogradTests
     [InlineData("same", null, false, true)]
     public void Training_gradients_equal_a_float64_direct_convolution(string padding, string? activation, bool useBias, bool own)
     {
-        NN.WinogradOwnOnly = own;
-        try
-        {
-            CheckTraining(padding, activation, useBias);
-        }
-        finally
-        {
-            NN.WinogradOwnOnly = false;
-        }
+        WithOwnKernel(own, () => CheckTraining(padding, activation, useBias));
     }
 
     private static void CheckTraining(string padding, string? activation, bool useBias)

@@ -24,6 +24,18 @@ public static class Autograd
     /// <summary>Disables gradient recording on this thread until disposed: <c>using (Autograd.NoGrad()) { ... }</c></summary>
     public static GradModeGuard NoGrad() => new(false);
 
+    /// <summary>Whether this thread records gradients now.</summary>
+    public static bool IsGradEnabled
+    {
+        get
+        {
+            Runtime.EnsureInitialized();
+            int was = NativeMethods.knt_set_grad_enabled(1);
+            NativeMethods.knt_set_grad_enabled(was);
+            return was != 0;
+        }
+    }
+
     /// <summary>Enables gradient recording on this thread until disposed.</summary>
     public static GradModeGuard EnableGrad() => new(true);
 

@@ -49,7 +49,7 @@ public static class Runtime
     }
 
     /// <summary>The version of the C ABI (src/native/include/knt.h, KNT_ABI_VERSION) these bindings are written for.</summary>
-    public const int AbiVersion = 6;
+    public const int AbiVersion = 7;
 
     private static void CheckAbi()
     {

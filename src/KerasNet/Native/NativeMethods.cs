@@ -18,6 +18,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int knt_set_num_threads(int n);
     [DllImport(Lib)] internal static extern int knt_get_num_threads();
     [DllImport(Lib)] internal static extern void knt_set_thread_local_threads(int n);
+    [DllImport(Lib)] internal static extern unsafe void knt_run_parts(int parts, delegate* unmanaged[Cdecl]<int, IntPtr, void> part, IntPtr ctx);
     [DllImport(Lib)] internal static extern int knt_manual_seed(ulong seed);
     [DllImport(Lib)] internal static extern long knt_live_tensors();
     [DllImport(Lib)] internal static extern IntPtr knt_rng_get_state();

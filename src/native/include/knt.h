@@ -25,7 +25,7 @@ enum { KNT_RELU = 0, KNT_SIGMOID, KNT_TANH, KNT_SOFTPLUS, KNT_ELU, KNT_SELU, KNT
 enum { KNT_MAXPOOL = 0, KNT_AVGPOOL = 1 };
 
 // Bumped whenever a signature or a meaning at this boundary changes; C# refuses a library of another version.
-#define KNT_ABI_VERSION 6
+#define KNT_ABI_VERSION 7
 
 // ---- runtime.cpp
 KNT_API const char* knt_last_error(void);  // the calling thread's last failure; cleared by every call
@@ -35,6 +35,9 @@ KNT_API int knt_set_num_threads(int n);
 KNT_API int knt_get_num_threads(void);
 // OpenMP threads for kernels issued from the calling thread only (input-pipeline workers use 1).
 KNT_API void knt_set_thread_local_threads(int n);
+// Runs part(i, ctx) for i in 0..parts-1 on the calling thread's OpenMP team, each part's kernels on its own thread
+// (ATen and oneDNN run work issued inside a parallel region inline): batch-split inference. part must not throw.
+KNT_API void knt_run_parts(int parts, void (*part)(int index, void* ctx), void* ctx);
 KNT_API int knt_manual_seed(uint64_t seed);
 // The default CPU generator's state (initializers, dropout, shuffles) as a uint8 tensor, and back.
 KNT_API knt_tensor knt_rng_get_state(void);

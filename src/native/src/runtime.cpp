@@ -79,6 +79,15 @@ int knt_get_num_threads(void) {
 
 void knt_set_thread_local_threads(int n) { omp_set_num_threads(n > 0 ? n : 1); }
 
+void knt_run_parts(int parts, void (*part)(int index, void* ctx), void* ctx) {
+  if (parts < 1) return;
+#pragma omp parallel num_threads(parts)
+  {
+    omp_set_num_threads(1);  // this implicit task's own setting: what a part issues runs on its thread
+    for (int i = omp_get_thread_num(); i < parts; i += omp_get_num_threads()) part(i, ctx);
+  }
+}
+
 int knt_manual_seed(uint64_t seed) {
   KNT_GUARD(-1, {
     at::manual_seed(seed);

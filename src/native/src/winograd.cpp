@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <oneapi/dnnl/dnnl.hpp>
@@ -28,8 +29,8 @@ struct Conv {
   dnnl::convolution_forward prim;
 };
 
-// (N, C, H, W, K, pad, relu, bias) -> the primitive; a failed creation is remembered as null
-using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, bool, bool>;
+// (N, C, H, W, K, pad, relu, bias, threads) -> the primitive; a failed creation is remembered as null
+using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, bool, bool, int>;
 
 struct WeightEntry {
   c10::weak_intrusive_ptr<c10::TensorImpl> owner;
@@ -39,19 +40,38 @@ struct WeightEntry {
   at::Tensor packed;  // the kernel in the primitive's (Winograd-domain) layout, as bytes
 };
 
-struct State {
+struct TrainConv;
+// (N, C, H, W, K, pad, bias, threads) -> the three primitives; a failed creation is remembered as null
+using TrainKey = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, bool, int>;
+
+// Shared by every thread: the engine and the kernels packed into the primitives' layouts (under the mutex).
+struct Shared {
   std::mutex mutex;
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
-  dnnl::stream stream{engine};
-  std::map<Key, std::unique_ptr<Conv>> convs;
   std::vector<WeightEntry> weights;
+};
+
+Shared& shared() {
+  static Shared s;
+  return s;
+}
+
+// Each thread's own primitives and stream. oneDNN 2.x gives a Winograd primitive the creating thread's scratchpad
+// (its "global" scratchpad is thread-local): run on another thread, the primitive writes through a null or too small
+// one (seen: a crash as two threads ran VGG16's halves of a batch). So every thread makes its own, for its thread count.
+struct State {
+  dnnl::engine& engine;
+  dnnl::stream stream;
+  std::map<Key, std::unique_ptr<Conv>> convs;
+  std::map<TrainKey, std::unique_ptr<TrainConv>> train;
+  ~State();
 };
 
 std::atomic<int64_t> calls{0};
 std::atomic<bool> own_only{false};
 
 State& state() {
-  static State s;
+  thread_local State s{shared().engine, dnnl::stream(shared().engine), {}, {}};
   return s;
 }
 
@@ -65,7 +85,7 @@ memory::desc plain(const memory::dims& d, memory::format_tag tag) { return memor
 Conv* conv_for(State& s, const Key& key) {
   auto it = s.convs.find(key);
   if (it != s.convs.end()) return it->second.get();
-  auto [n, c, h, w, k, pad, relu, has_bias] = key;
+  auto [n, c, h, w, k, pad, relu, has_bias, threads] = key;
   std::unique_ptr<Conv> made;
   try {
     memory::dims src{n, c, h, w}, wei{k, c, 3, 3}, dst{n, k, h + 2 * pad - 2, w + 2 * pad - 2};
@@ -90,16 +110,18 @@ Conv* conv_for(State& s, const Key& key) {
 // The kernel reordered into a primitive's layout `wanted` once per kernel version (an optimizer step or assign bumps it):
 // inference reuses it across calls, a training step packs it once for its forward and backward-data.
 at::Tensor packed_weights(State& s, const memory::desc& wanted, const at::Tensor& kernel_hwio) {
+  auto& all = shared();
+  std::lock_guard<std::mutex> lock(all.mutex);
   auto* impl = kernel_hwio.unsafeGetTensorImpl();
   uint32_t version = impl->version_counter().current_version();
-  for (auto it = s.weights.begin(); it != s.weights.end();) {
+  for (auto it = all.weights.begin(); it != all.weights.end();) {
     if (it->owner.expired()) {  // its kernel is gone
-      it = s.weights.erase(it);
+      it = all.weights.erase(it);
       continue;
     }
     if (it->owner._unsafe_get_target() == impl && it->data == kernel_hwio.data_ptr() && it->desc == wanted) {
       if (it->version == version) return it->packed;
-      it = s.weights.erase(it);  // stale
+      it = all.weights.erase(it);  // stale
       continue;
     }
     ++it;
@@ -111,9 +133,9 @@ at::Tensor packed_weights(State& s, const memory::desc& wanted, const at::Tensor
   memory to(wanted, s.engine, packed.data_ptr());
   dnnl::reorder(from, to).execute(s.stream, from, to);
   s.stream.wait();
-  s.weights.push_back({c10::weak_intrusive_ptr<c10::TensorImpl>(kernel_hwio.getIntrusivePtr()), version, kernel_hwio.data_ptr(),
-                       wanted, packed});
-  return s.weights.back().packed;
+  all.weights.push_back({c10::weak_intrusive_ptr<c10::TensorImpl>(kernel_hwio.getIntrusivePtr()), version, kernel_hwio.data_ptr(),
+                         wanted, packed});
+  return packed;
 }
 
 // ---- training: forward, backward-data and backward-weights primitives of one shape, behind an autograd Function
@@ -127,19 +149,13 @@ struct TrainConv {
   dnnl::convolution_backward_weights weights;
 };
 
-// (N, C, H, W, K, pad, bias) -> the three primitives; a failed creation is remembered as null
-using TrainKey = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, bool>;
-
-std::map<TrainKey, std::unique_ptr<TrainConv>>& train_convs() {
-  static std::map<TrainKey, std::unique_ptr<TrainConv>> m;
-  return m;
-}
+State::~State() = default;  // TrainConv is complete here
 
 TrainConv* train_conv_for(State& s, const TrainKey& key) {
-  auto& convs = train_convs();
+  auto& convs = s.train;
   auto it = convs.find(key);
   if (it != convs.end()) return it->second.get();
-  auto [n, c, h, w, k, pad, has_bias] = key;
+  auto [n, c, h, w, k, pad, has_bias, threads] = key;
   std::unique_ptr<TrainConv> made;
   try {
     memory::dims src{n, c, h, w}, wei{k, c, 3, 3}, dst{n, k, h + 2 * pad - 2, w + 2 * pad - 2};
@@ -198,8 +214,7 @@ Shape shape_of(const at::Tensor& x, const at::Tensor& kernel_hwio, int64_t pad) 
 at::Tensor train_forward(const at::Tensor& x, const at::Tensor& kernel_hwio, const at::Tensor& bias, int64_t pad) {
   auto& s = state();
   auto sh = shape_of(x, kernel_hwio, pad);
-  std::lock_guard<std::mutex> lock(s.mutex);
-  TrainConv* conv = train_conv_for(s, TrainKey{sh.n, sh.c, sh.h, sh.w, sh.k, pad, bias.defined()});
+  TrainConv* conv = train_conv_for(s, TrainKey{sh.n, sh.c, sh.h, sh.w, sh.k, pad, bias.defined(), at::get_num_threads()});
   TORCH_CHECK(conv != nullptr, "winograd conv2d: no kernel for this shape");  // winograd_conv2d made it first
   auto xs = to_layout(s, x.data_ptr(), plain({sh.n, sh.c, sh.h, sh.w}, memory::format_tag::nhwc), conv->fwd_pd.src_desc());
   auto weights = packed_weights(s, conv->fwd_pd.weights_desc(), kernel_hwio);
@@ -226,8 +241,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> train_backward(const at::Tensor& 
   auto& s = state();
   auto sh = shape_of(x, kernel_hwio, pad);
   auto gy = gy_in.contiguous();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  TrainConv* conv = train_conv_for(s, TrainKey{sh.n, sh.c, sh.h, sh.w, sh.k, pad, has_bias});
+  TrainConv* conv = train_conv_for(s, TrainKey{sh.n, sh.c, sh.h, sh.w, sh.k, pad, has_bias, at::get_num_threads()});
   TORCH_CHECK(conv != nullptr, "winograd conv2d backward: no kernel for this shape");
   auto nhwc_dst = plain({sh.n, sh.k, sh.oh, sh.ow}, memory::format_tag::nhwc);
   auto nhwc_src = plain({sh.n, sh.c, sh.h, sh.w}, memory::format_tag::nhwc);
@@ -304,10 +318,7 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
   bool ours = own_only.load();  // tests run our kernel where oneDNN's would run
   if (grads) {
     // training: forward, backward-data and backward-weights through Winograd too, behind an autograd Function
-    if (!ours) {
-      std::lock_guard<std::mutex> lock(s.mutex);
-      ours = train_conv_for(s, TrainKey{n, c, h, w, k, pad, bias != nullptr}) == nullptr;
-    }
+    if (!ours) ours = train_conv_for(s, TrainKey{n, c, h, w, k, pad, bias != nullptr, at::get_num_threads()}) == nullptr;
     if (ours) {  // no oneDNN kernel on this CPU
       calls++;
       return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu, grads);
@@ -317,16 +328,11 @@ c10::optional<at::Tensor> winograd_conv2d(const at::Tensor& x, const at::Tensor&
     if (relu) y.relu_();  // the Function saved its inputs, not its output
     return y;
   }
-  Conv* conv = nullptr;  // primitives are never erased: the pointer stays valid
-  if (!ours) {
-    std::lock_guard<std::mutex> lock(s.mutex);
-    conv = conv_for(s, Key{n, c, h, w, k, pad, relu, bias != nullptr});
-  }
+  Conv* conv = ours ? nullptr : conv_for(s, Key{n, c, h, w, k, pad, relu, bias != nullptr, at::get_num_threads()});
   if (conv == nullptr) {  // no oneDNN kernel on this CPU
     calls++;
     return winograd_f43_conv2d(x, kernel_hwio, bias, pad, relu, grads);
   }
-  std::lock_guard<std::mutex> lock(s.mutex);
   auto weights = packed_weights(s, conv->pd.weights_desc(), kernel_hwio);
   auto y = at::empty({n, h + 2 * pad - 2, w + 2 * pad - 2, k}, x.options());
   auto xs = to_layout(s, x.data_ptr(), plain({n, c, h, w}, memory::format_tag::nhwc), conv->pd.src_desc());

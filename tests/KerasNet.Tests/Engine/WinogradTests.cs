@@ -95,6 +95,52 @@ public class WinogradTests
         Assert.True(MaxDiff(second.Direct, second.Inference) <= 1e-5 * Math.Max(1, second.Direct.Max(Math.Abs)));
     }
 
+    /// <summary>
+    /// Two threads at once, each on one core, on a convolution first run on a third: oneDNN's Winograd primitive
+    /// uses its creating thread's scratchpad, so one shared across threads wrote through a null pointer (a crash).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Convolutions_on_several_threads_at_once_equal_one_thread(bool own)
+    {
+        WithOwnKernel(own, () =>
+        {
+            keras.utils.set_random_seed(4);
+            var conv = new Conv2D(16, 3, padding: "same", activation: "relu");
+            var x = Data([4, 12, 12, 16], seed: 6);
+            float[] expected;
+            using (new TensorScope())
+            using (Autograd.NoGrad())
+                expected = conv.Apply(x).ToArray<float>();
+            var worst = new double[2];
+            var errors = new Exception?[2];
+            var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+            {
+                try
+                {
+                    Runtime.WithThreadLocalThreads(1, () =>
+                    {
+                        using var noGrad = Autograd.NoGrad();
+                        for (int i = 0; i < 20; i++)
+                        {
+                            using var scope = new TensorScope();
+                            worst[t] = Math.Max(worst[t], MaxDiff(expected, conv.Apply(x).ToArray<float>()));
+                        }
+                    });
+                }
+                catch (Exception e)
+                {
+                    errors[t] = e;
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Assert.All(errors, Assert.Null);
+            Assert.All(worst, d => Assert.True(d <= 1e-5, $"max difference {d}"));
+        });
+    }
+
     [Fact]
     public void Strides_odd_channels_and_float64_take_the_direct_path()
     {

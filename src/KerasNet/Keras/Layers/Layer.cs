@@ -297,7 +297,7 @@ public abstract class Layer : IDisposable
         try
         {
             if (AutocastInputs) inputs = MixedPrecision.Policy.Cast(inputs, dtype_policy.compute_dtype);
-            var y = Call(inputs, training);
+            var y = this is Models.Model model && !training && OutputTap is null ? model.Infer(inputs) : Call(inputs, training);
             return OutputTap is { } tap && ReferenceEquals(tap.Layer, this) ? tap.Tap(y) : y;
         }
         catch (TensorOpException e)

@@ -21,6 +21,20 @@ public abstract class Model : Layer
 
     protected override bool AutocastInputs => false;
 
+    private BatchSplit? _split;
+
+    /// <summary>An inference call: the whole batch at once, or split across the cores where that is faster (<see cref="BatchSplit"/>).</summary>
+    internal Tensor Infer(Tensor x) => (_split ??= new BatchSplit(this)).Run(x, t => Call(t, false));
+
+    /// <summary>Whether inference on <paramref name="shape"/> with <paramref name="threads"/> threads was found faster split (null: not decided yet).</summary>
+    internal bool? SplitDecision(long[] shape, int threads) => _split?.DecidedFor(shape, threads);
+
+    /// <summary>Tests: split this model's eligible inference calls always (true), never (false), or as timed (null).</summary>
+    internal bool? ForceSplit
+    {
+        set => (_split ??= new BatchSplit(this)).Forced = value;
+    }
+
     private LayerList? _layerList;
 
     /// <summary>

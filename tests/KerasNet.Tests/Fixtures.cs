@@ -33,6 +33,20 @@ internal static class Fixtures
         Assert.Null(errors[1]);
     }
 
+    /// <summary>Runs <paramref name="body"/>(i) on <paramref name="count"/> threads at once; asserts every one ended without error.</summary>
+    public static void OnThreads(int count, Action<int> body)
+    {
+        var errors = new Exception?[count];
+        var threads = Enumerable.Range(0, count).Select(i => new Thread(() =>
+        {
+            try { body(i); }
+            catch (Exception e) { errors[i] = e; }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.All(errors, Assert.Null);
+    }
+
     public static float[] Random(int n, int seed = 3, double scale = 1)
     {
         var rng = new Random(seed);

@@ -114,29 +114,15 @@ public class WinogradTests
             using (Autograd.NoGrad())
                 expected = conv.Apply(x).ToArray<float>();
             var worst = new double[2];
-            var errors = new Exception?[2];
-            var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+            Fixtures.OnThreads(2, t => Runtime.WithThreadLocalThreads(1, () =>
             {
-                try
+                using var noGrad = Autograd.NoGrad();
+                for (int i = 0; i < 20; i++)
                 {
-                    Runtime.WithThreadLocalThreads(1, () =>
-                    {
-                        using var noGrad = Autograd.NoGrad();
-                        for (int i = 0; i < 20; i++)
-                        {
-                            using var scope = new TensorScope();
-                            worst[t] = Math.Max(worst[t], MaxDiff(expected, conv.Apply(x).ToArray<float>()));
-                        }
-                    });
+                    using var scope = new TensorScope();
+                    worst[t] = Math.Max(worst[t], MaxDiff(expected, conv.Apply(x).ToArray<float>()));
                 }
-                catch (Exception e)
-                {
-                    errors[t] = e;
-                }
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
-            Assert.All(errors, Assert.Null);
+            }));
             Assert.All(worst, d => Assert.True(d <= 1e-5, $"max difference {d}"));
         });
     }

@@ -13,9 +13,6 @@ namespace KerasNet.Tests.Keras.Models;
 /// </summary>
 public class BatchSplitTests
 {
-    private static Tensor Data(long[] shape, int seed) =>
-        Tensor.FromArray(Fixtures.Random((int)shape.Aggregate(1L, (a, d) => a * d), seed), shape);
-
     private static double MaxDiff(float[] a, float[] b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
 
     /// <summary>A small MobileNet base with a softmax head: depthwise and pointwise convolutions, BatchNormalization, ReLU6, padding.</summary>
@@ -41,7 +38,7 @@ public class BatchSplitTests
     {
         using var scope = new TensorScope();
         var model = SmallMobileNet();
-        var x = Data([batch, 32, 32, 3], 11);
+        var x = Fixtures.RandomTensor([batch, 32, 32, 3], 11);
         float[] Predict(bool split)
         {
             model.ForceSplit = split;
@@ -65,7 +62,7 @@ public class BatchSplitTests
     {
         using var scope = new TensorScope();
         var model = SmallMobileNet();
-        var x = Data([8, 32, 32, 3], 5);
+        var x = Fixtures.RandomTensor([8, 32, 32, 3], 5);
         var y = Tensor.FromArray(Enumerable.Range(0, 24).Select(i => i % 3 == i / 3 % 3 ? 1f : 0f).ToArray(), 8, 3);
         double Loss(bool split)
         {
@@ -93,7 +90,7 @@ public class BatchSplitTests
         using var scope = new TensorScope();
         var model = keras.Sequential([keras.layers.Dense(4, input_shape: 3), new MinusBatchMean()]);
         model.ForceSplit = true;
-        var x = Data([8, 3], 2);
+        var x = Fixtures.RandomTensor([8, 3], 2);
         long before = BatchSplit.SplitCalls;
         using var noGrad = Autograd.NoGrad();
         var y = TwoThreads(() => model.Apply(x).ToArray<float>());
@@ -108,7 +105,7 @@ public class BatchSplitTests
         using var scope = new TensorScope();
         var model = SmallMobileNet();
         model.ForceSplit = true;
-        var x = Data([4, 32, 32, 3], 3);
+        var x = Fixtures.RandomTensor([4, 32, 32, 3], 3);
         long before = BatchSplit.SplitCalls;
         var y = TwoThreads(() => model.Apply(x));
         Assert.Equal(before, BatchSplit.SplitCalls);
@@ -120,7 +117,7 @@ public class BatchSplitTests
     {
         using var scope = new TensorScope();
         var model = SmallMobileNet();
-        var x = Data([4, 32, 32, 3], 9);
+        var x = Fixtures.RandomTensor([4, 32, 32, 3], 9);
         using var noGrad = Autograd.NoGrad();
         var first = TwoThreads(() => model.Apply(x).ToArray<float>());
         Assert.Null(model.SplitDecision([4, 32, 32, 3], 2));

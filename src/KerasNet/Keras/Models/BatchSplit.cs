@@ -15,8 +15,8 @@ namespace KerasNet.Keras.Models;
 /// two cores' time in its spin loops); split, they meet once, at the end. Big ops share out well inside each op and
 /// lose from the split (VGG16 features 24 vs 31 img/s; ResNet18 about even; MobileNet 2,100-2,400 vs 1,900; AMD EPYC,
 /// 2 threads). So a model times both ways on its first calls for each input shape, alternating (2 calls each to warm
-/// up, then 5 each timed), and keeps the split only where its best time is at least 5 % below the best whole-batch
-/// time, as cuDNN's benchmark mode picks an algorithm. The parts run on the caller's OpenMP team (the threads that run its kernels anyway): on a thread of our
+/// up, then at least 5 timed each and 0.25 s of them, at most 50), and keeps the split only where its best time is at
+/// least 5 % below the best whole-batch time, as cuDNN's benchmark mode picks an algorithm. The parts run on the caller's OpenMP team (the threads that run its kernels anyway): on a thread of our
 /// own the split lost, as the team's idle thread kept spinning on the core the part needed.
 /// <para>Used only where it cannot change what comes out beyond rounding: no gradients recorded, training false, at
 /// least two rows per core, and every layer one of ours, each of which treats rows independently in inference (a
@@ -24,7 +24,8 @@ namespace KerasNet.Keras.Models;
 /// </summary>
 internal sealed class BatchSplit
 {
-    private const int WarmUpCallsEach = 2, TimedCallsEach = 5;
+    private const int WarmUpCallsEach = 2, TimedCallsEach = 5, MostTimedCallsEach = 50;
+    private const double TimedSecondsEach = 0.25;  // small models: more calls, so that one quiet moment is among them
     private const double Margin = 0.95;
 
     private readonly Model _model;
@@ -48,7 +49,10 @@ internal sealed class BatchSplit
     private sealed class Tuning
     {
         public int Whole, Split;
-        public double BestWhole = double.PositiveInfinity, BestSplit = double.PositiveInfinity;
+        public double BestWhole = double.PositiveInfinity, BestSplit = double.PositiveInfinity, SecondsWhole, SecondsSplit;
+
+        public bool Done(int calls, double seconds) =>
+            calls >= WarmUpCallsEach + MostTimedCallsEach || (calls >= WarmUpCallsEach + TimedCallsEach && seconds >= TimedSecondsEach);
         public bool? Decided;
     }
 
@@ -83,9 +87,17 @@ internal sealed class BatchSplit
         double seconds = clock.Elapsed.TotalSeconds;
         lock (t)
         {
-            if (split && ++t.Split > WarmUpCallsEach) t.BestSplit = Math.Min(t.BestSplit, seconds);
-            if (!split && ++t.Whole > WarmUpCallsEach) t.BestWhole = Math.Min(t.BestWhole, seconds);
-            if (t.Decided is null && Math.Min(t.Whole, t.Split) >= WarmUpCallsEach + TimedCallsEach)
+            if (split && ++t.Split > WarmUpCallsEach)
+            {
+                t.BestSplit = Math.Min(t.BestSplit, seconds);
+                t.SecondsSplit += seconds;
+            }
+            if (!split && ++t.Whole > WarmUpCallsEach)
+            {
+                t.BestWhole = Math.Min(t.BestWhole, seconds);
+                t.SecondsWhole += seconds;
+            }
+            if (t.Decided is null && t.Done(t.Whole, t.SecondsWhole) && t.Done(t.Split, t.SecondsSplit))
                 t.Decided = t.BestSplit < Margin * t.BestWhole;
         }
         return y;

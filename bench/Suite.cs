@@ -115,6 +115,11 @@ internal static class Suite
                 keras.mixed_precision.set_global_policy("float32");
             }
             rows.Add((w, policy, rates.Select(l => l.ToArray()).ToArray(), flops));
+            // at once, so that a run stopped later (a time limit, a crash in a later workload) keeps this one's figures
+            var (m, _, rs) = Stats(rows[^1].Rates);
+            AnsiConsole.MarkupLine(Markup.Escape($"  {w.Label} ({policy}): medians " +
+                string.Join(", ", order.Select(s => $"{Sides[s]} {m[s]:F1}")) + "; C#/" +
+                string.Join(", C#/", order.Where(s => s > 0).Select(s => $"{Sides[s]} {m[0] / m[s]:F2}")) + $"; ratio spread {rs:P1}"));
             GC.Collect();
         }
 
@@ -126,12 +131,7 @@ internal static class Suite
         bool unstable = false, ratiosUnstable = false;
         foreach (var r in rows)
         {
-            double[] med = r.Rates.Select(a => a.Length > 0 ? Median(a) : double.NaN).ToArray();
-            double spread = r.Rates.Where(a => a.Length > 0).Max(a => (a.Max() - a.Min()) / Median(a));
-            // the ratios round by round (their slices interleaved), whose spread leaves out the machine's own drift
-            double ratioSpread = Enumerable.Range(1, Sides.Length - 1).Where(i => r.Rates[i].Length == r.Rates[0].Length && r.Rates[i].Length > 0)
-                .Select(i => r.Rates[0].Zip(r.Rates[i], (a, b) => a / b).ToArray())
-                .Select(q => (q.Max() - q.Min()) / Median(q)).DefaultIfEmpty(0).Max();
+            var (med, spread, ratioSpread) = Stats(r.Rates);
             unstable |= spread > 0.10;
             ratiosUnstable |= ratioSpread > 0.10;
             string Rate(int i) => double.IsNaN(med[i]) ? "–" : $"{med[i]:F1}";
@@ -152,6 +152,18 @@ internal static class Suite
             AnsiConsole.MarkupLine("[yellow]The rates spread above 10% across rounds for at least one row: the machine's speed drifted" +
                                    (ratiosUnstable ? "." : "; the ratios, measured in interleaved slices, held within 10%.") + "[/]");
         return 0;
+    }
+
+    /// <summary>Each side's median rate, the largest spread of a side's rates across rounds, and of the round-by-round ratios to C#.</summary>
+    private static (double[] Medians, double Spread, double RatioSpread) Stats(double[][] rates)
+    {
+        double[] med = rates.Select(a => a.Length > 0 ? Median(a) : double.NaN).ToArray();
+        double spread = rates.Where(a => a.Length > 0).Max(a => (a.Max() - a.Min()) / Median(a));
+        // the ratios round by round (their slices interleaved), whose spread leaves out the machine's own drift
+        double ratioSpread = Enumerable.Range(1, rates.Length - 1).Where(i => rates[i].Length == rates[0].Length && rates[i].Length > 0)
+            .Select(i => rates[0].Zip(rates[i], (a, b) => a / b).ToArray())
+            .Select(q => (q.Max() - q.Min()) / Median(q)).DefaultIfEmpty(0).Max();
+        return (med, spread, ratioSpread);
     }
 
     private static readonly string[] SideKeys = ["csharp", "python", "ts-tuned", "ts-default", "mlnet"];

@@ -30,9 +30,7 @@ public static class Autograd
         get
         {
             Runtime.EnsureInitialized();
-            int was = NativeMethods.knt_set_grad_enabled(1);
-            NativeMethods.knt_set_grad_enabled(was);
-            return was != 0;
+            return NativeMethods.knt_grad_enabled() != 0;
         }
     }
 

@@ -25,6 +25,7 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int knt_rng_set_state(TensorHandle state);
     [DllImport(Lib)] internal static extern IntPtr knt_build_info();
     [DllImport(Lib)] internal static extern int knt_set_grad_enabled(int enabled);
+    [DllImport(Lib)] internal static extern int knt_grad_enabled();
 
     // tensor.cpp
     [DllImport(Lib)] internal static extern void knt_free(IntPtr t);

@@ -45,6 +45,7 @@ KNT_API int knt_rng_set_state(knt_tensor state);
 KNT_API int64_t knt_live_tensors(void);
 KNT_API const char* knt_build_info(void);
 KNT_API int knt_set_grad_enabled(int enabled);  // returns the previous state
+KNT_API int knt_grad_enabled(void);             // the calling thread's grad mode
 
 // ---- tensor.cpp
 KNT_API void knt_free(knt_tensor t);

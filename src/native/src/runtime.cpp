@@ -136,4 +136,6 @@ int knt_set_grad_enabled(int enabled) {
   return prev ? 1 : 0;
 }
 
+int knt_grad_enabled(void) { return at::GradMode::is_enabled() ? 1 : 0; }
+
 }  // extern "C"

@@ -16,8 +16,9 @@ namespace KerasNet.Keras.Models;
 /// lose from the split (VGG16 features 24 vs 31 img/s; ResNet18 about even; MobileNet 2,100-2,400 vs 1,900; AMD EPYC,
 /// 2 threads). So a model times both ways on its first calls for each input shape, alternating (2 calls each to warm
 /// up, then at least 5 timed each and 0.25 s of them, at most 50), and keeps the split only where its best time is at
-/// least 5 % below the best whole-batch time, as cuDNN's benchmark mode picks an algorithm. The parts run on the caller's OpenMP team (the threads that run its kernels anyway): on a thread of our
-/// own the split lost, as the team's idle thread kept spinning on the core the part needed.
+/// least 5 % below the best whole-batch time, as cuDNN's benchmark mode picks an algorithm. The parts run on the
+/// caller's OpenMP team (the threads that run its kernels anyway): on a thread of our own the split lost, as the team's
+/// idle thread kept spinning on the core the part needed.
 /// <para>Used only where it cannot change what comes out beyond rounding: no gradients recorded, training false, at
 /// least two rows per core, and every layer one of ours, each of which treats rows independently in inference (a
 /// user's own layer might not, so a model holding one is never split).</para>
@@ -30,7 +31,6 @@ internal sealed class BatchSplit
 
     private readonly Model _model;
     private readonly Dictionary<string, Tuning> _tunings = new();
-    private bool? _rowwise;
 
     internal BatchSplit(Model model) => _model = model;
 
@@ -51,9 +51,10 @@ internal sealed class BatchSplit
         public int Whole, Split;
         public double BestWhole = double.PositiveInfinity, BestSplit = double.PositiveInfinity, SecondsWhole, SecondsSplit;
 
-        public bool Done(int calls, double seconds) =>
-            calls >= WarmUpCallsEach + MostTimedCallsEach || (calls >= WarmUpCallsEach + TimedCallsEach && seconds >= TimedSecondsEach);
         public bool? Decided;
+
+        public static bool Done(int calls, double seconds) =>
+            calls >= WarmUpCallsEach + MostTimedCallsEach || (calls >= WarmUpCallsEach + TimedCallsEach && seconds >= TimedSecondsEach);
     }
 
     /// <summary>Whether the calls of this model on <paramref name="shape"/> now run split (false until decided, and where it was not faster).</summary>
@@ -66,22 +67,24 @@ internal sealed class BatchSplit
     internal Tensor Run(Tensor x, Func<Tensor, Tensor> call)
     {
         int threads = NativeMethods.knt_get_num_threads();  // this thread's: a replica or a split part has fewer
-        if (threads < 2 || x.Shape.Length == 0 || x.Shape[0] < 2 * threads || Autograd.IsGradEnabled || !Rowwise())
+        // layers are checked on every call: a Sequential model may have gained one since the last
+        if (threads < 2 || x.Shape.Length == 0 || x.Shape[0] < 2 * threads || Autograd.IsGradEnabled || !AllOurs(_model))
             return call(x);
+        if ((Forced ?? Setting.Value) is { } always) return always ? RunSplit(x, threads, call) : call(x);
         Tuning t;
         lock (_tunings)
         {
             var key = Key(x.Shape, threads);
             if (!_tunings.TryGetValue(key, out t!)) _tunings[key] = t = new Tuning();
         }
-        if ((Forced ?? Setting.Value) is { } always) return always ? RunSplit(x, threads, call) : call(x);
+        bool? decided;
         bool split;
         lock (t)
         {
-            if (t.Decided is { } decided) split = decided;
-            else split = t.Split < t.Whole;  // alternate, the whole batch first (it builds what the parts then reuse)
+            decided = t.Decided;
+            split = decided ?? t.Split < t.Whole;  // alternate, the whole batch first (it builds what the parts then reuse)
         }
-        if (t.Decided is not null) return split ? RunSplit(x, threads, call) : call(x);
+        if (decided is not null) return split ? RunSplit(x, threads, call) : call(x);
         var clock = Stopwatch.StartNew();
         var y = split ? RunSplit(x, threads, call) : call(x);
         double seconds = clock.Elapsed.TotalSeconds;
@@ -97,15 +100,13 @@ internal sealed class BatchSplit
                 t.BestWhole = Math.Min(t.BestWhole, seconds);
                 t.SecondsWhole += seconds;
             }
-            if (t.Decided is null && t.Done(t.Whole, t.SecondsWhole) && t.Done(t.Split, t.SecondsSplit))
+            if (t.Decided is null && Tuning.Done(t.Whole, t.SecondsWhole) && Tuning.Done(t.Split, t.SecondsSplit))
                 t.Decided = t.BestSplit < Margin * t.BestWhole;
         }
         return y;
     }
 
     private static string Key(long[] shape, int threads) => string.Join(",", shape) + "@" + threads;
-
-    private bool Rowwise() => _rowwise ??= AllOurs(_model);
 
     private static bool AllOurs(Model model)
     {

@@ -5,6 +5,9 @@ using static KerasNet.KerasApi;
 
 namespace KerasNet.Tests.Keras.MixedPrecision;
 
+// These tests switch the process-wide global policy: they run alone, or a layer another test makes meanwhile takes
+// mixed_bfloat16 (seen: a float32 config test's Add layer computing in bfloat16, 1 full run in 6).
+[Collection(nameof(GlobalPolicySwitch))]
 public class PolicyTests
 {
     private static T WithPolicy<T>(string policy, Func<T> make)
@@ -82,3 +85,7 @@ public class PolicyTests
         Assert.Throws<ArgumentException>(() => keras.mixed_precision.set_global_policy("float8"));
     }
 }
+
+/// <summary>The tests that change keras.mixed_precision's global policy run alone (xunit runs no other collection meanwhile).</summary>
+[CollectionDefinition(nameof(GlobalPolicySwitch), DisableParallelization = true)]
+public class GlobalPolicySwitch;

@@ -25,6 +25,9 @@ internal static class Suite
     {
         /// <summary>The sides that run it (indices into <see cref="Sides"/>): C#, the Python and TorchSharp twins, or C# and ML.NET.</summary>
         public int[] SideSet { get; init; } = [0, 1, 2, 3];
+
+        /// <summary>Seconds of steps each side times per round at least, unless --side-seconds says otherwise.</summary>
+        public double SideSeconds { get; init; } = 15;
     }
 
     private static readonly Workload[] Workloads =
@@ -40,7 +43,13 @@ internal static class Suite
         }),
         new("vgg16-finetune", "VGG16 block4/5 fine-tune step (b32, 150²)", 32, 2, 20, () => FineTune()),
         new("mobilenet-features", "MobileNet α0.25 features forward (b32, 150²)", 32, 10, 250, () => (Forward(
-            keras.applications.MobileNet(input_shape: (150, 150, 3), alpha: 0.25, include_top: false, weights: null), [32, 150, 150, 3]), 0)),
+            keras.applications.MobileNet(input_shape: (150, 150, 3), alpha: 0.25, include_top: false, weights: null), [32, 150, 150, 3]), 0))
+        {
+            // its short memory-bound steps feel the VM's neighbours, and not alike on every side: slice rates correlated over
+            // ~20 slices (~15 s; --slices-csv, 2026-12-03), so a 15 s round holds only a few independent samples and its
+            // round-by-round ratios spread 12-19 %
+            SideSeconds = 45,
+        },
         // ML.NET's featurizer network (its package's ResNet18, imported here from the same ONNX files), preprocessing included
         new("resnet18-features", "ResNet18 features forward (b32, 224², ML.NET's model)", 32, 2, 20, () =>
         {
@@ -55,12 +64,16 @@ internal static class Suite
     /// A slice (the steps one side runs before the next side's turn) lasts about <paramref name="sliceSeconds"/>; each side
     /// times at least the workload's steps per round and at least <paramref name="sideSeconds"/> of them.
     /// </summary>
-    public static int Run(string? only, string precisions, int rounds, string? sides = null, double sliceSeconds = 0.25, double sideSeconds = 15)
+    public static int Run(string? only, string precisions, int rounds, string? sides = null, double sliceSeconds = 0.25, double? sideSeconds = null,
+                          string? slicesCsv = null)
     {
         if (rounds < 1) throw new ArgumentException("--rounds must be at least 1.");
         if (!(sliceSeconds > 0)) throw new ArgumentException($"--slice must be above 0 seconds, not {sliceSeconds}.");
-        if (!(sideSeconds >= 0)) throw new ArgumentException($"--side-seconds must be 0 or more, not {sideSeconds}.");
+        if (sideSeconds is { } ss && !(ss >= 0)) throw new ArgumentException($"--side-seconds must be 0 or more, not {sideSeconds}.");
         var chosen = ParseSides(sides);
+        using var slicesLog = slicesCsv is null ? null : new StreamWriter(slicesCsv);
+        slicesLog?.WriteLine("workload,policy,round,side,steps,seconds,start");
+        var started = Stopwatch.StartNew();
         var policies = precisions == "both" ? new[] { "float32", "mixed_bfloat16" } : [precisions];
         int threads = Runtime.NumThreads;
         AnsiConsole.MarkupLine(Markup.Escape($"{threads} threads; {rounds} rounds, the sides interleaved in slices of about {sliceSeconds:G3} s " +
@@ -81,6 +94,9 @@ internal static class Suite
                 var made = w.Make();
                 flops = made.Flops;
                 foreach (int side in order) sessions[side] = Open(side, w, made.Step, policy, threads);
+                // untuned TorchSharp's rate falls over its first minute (MobileNet: 468 img/s in its first 30 s of slices, then
+                // 330-400; the round-1 C#/TS default ratio 4.67 against 5.09-5.31 after) while 1 s chunks still agree within 3 %
+                if (sessions.TryGetValue(3, out var untuned)) RunFor(untuned, UntunedWarmupSeconds);
                 // seconds per step, once each side runs steadily (one step alone is too noisy to size a round by)
                 var perStep = new Dictionary<int, double>();
                 foreach (int side in order)
@@ -94,13 +110,14 @@ internal static class Suite
                 // and at least sideSeconds of them per round: within-round fluctuations that hit the sides unequally then
                 // average out (Fashion's 100 steps lasted ~4.5 s and its C#/TS tuned ratio spread 7-12% across rounds)
                 var steps = order.ToDictionary(s => s, s => Math.Max(s == 3 ? Math.Max(3, w.Steps / 4) : w.Steps,
-                                                                     (int)Math.Ceiling(sideSeconds / perStep[s])));
+                                                                     (int)Math.Ceiling((sideSeconds ?? w.SideSeconds) / perStep[s])));
                 var slice = order.ToDictionary(s => s, s => Math.Clamp((int)Math.Round(sliceSeconds / perStep[s]), 1, steps[s]));
                 AnsiConsole.MarkupLine(Markup.Escape($"  {w.Label} ({policy}): steps per round " +
                                                      string.Join(", ", order.Select(s => $"{Sides[s]} {steps[s]}"))));
                 for (int r = 0; r < rounds; r++)
                 {
-                    var seconds = Interleave(order, steps, slice, sessions, r);
+                    var seconds = Interleave(order, steps, slice, sessions, r, slicesLog is null ? null : (side, n, t) =>
+                        slicesLog.WriteLine($"{w.Name},{policy},{r + 1},{SideKeys[side]},{n},{t:R},{started.Elapsed.TotalSeconds - t:F3}"));
                     foreach (int side in order)
                     {
                         double rate = w.Batch * steps[side] / seconds[side];
@@ -198,7 +215,8 @@ internal static class Suite
     /// (the order reversed every other turn), so slow drift of the machine's speed falls on every side alike. Seconds per side.
     /// </summary>
     private static Dictionary<int, double> Interleave(int[] order, Dictionary<int, int> steps, Dictionary<int, int> slice,
-                                                      Dictionary<int, SideSession> sessions, int round)
+                                                      Dictionary<int, SideSession> sessions, int round,
+                                                      Action<int, int, double>? log = null)
     {
         var slices = order.ToDictionary(s => s, s => (steps[s] + slice[s] - 1) / slice[s]);
         int turns = slices.Values.Max();
@@ -212,7 +230,9 @@ internal static class Suite
                 // side s runs slices[s] of the round's turns, evenly spaced
                 if ((t + 1) * slices[side] / turns == t * slices[side] / turns) continue;
                 int n = Math.Min(slice[side], left[side]);
-                seconds[side] += sessions[side].Time(n);
+                double took = sessions[side].Time(n);
+                seconds[side] += took;
+                log?.Invoke(side, n, took);
                 left[side] -= n;
             }
         }
@@ -238,6 +258,21 @@ internal static class Suite
             previous = perStep;
         }
     }
+
+    /// <summary>Runs steps in chunks of about a second until <paramref name="seconds"/> have passed.</summary>
+    private static void RunFor(SideSession session, double seconds)
+    {
+        var clock = Stopwatch.StartNew();
+        double perStep = session.Time(1);
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            int n = Math.Clamp((int)Math.Round(1.0 / perStep), 1, 10_000);
+            perStep = session.Time(n) / n;
+        }
+    }
+
+    /// <summary>Untuned TorchSharp runs this long before it settles (see where it is used).</summary>
+    internal const double UntunedWarmupSeconds = 60;
 
     /// <summary>Two consecutive 1 s chunks whose step times differ by at most this fraction count as steady.</summary>
     internal const double SteadyTolerance = 0.03;

@@ -55,7 +55,7 @@ precisionOpt.AcceptOnlyFromAmong("both", "float32", "mixed_bfloat16");
 var suiteRounds = new Option<int>("--rounds") { Description = "alternating rounds per workload (medians and spread)", DefaultValueFactory = _ => 5 };
 var sidesOpt = new Option<string?>("--sides") { Description = "comma-separated sides to time: csharp, python, ts-tuned, ts-default, mlnet (default: all)" };
 var sliceOpt = new Option<double>("--slice") { Description = "seconds each side runs before the next side's turn", DefaultValueFactory = _ => 0.25 };
-var sideSecondsOpt = new Option<double?>("--side-seconds") { Description = "each side times at least this many seconds of steps per round (and at least the workload's steps); default 15, MobileNet 45" };
+var sideSecondsOpt = new Option<double?>("--side-seconds") { Description = "each side times at least this many seconds of steps per round (and at least the workload's steps); default 15, MobileNet 90" };
 var slicesOpt = new Option<string?>("--slices-csv") { Description = "write every timed slice (workload, round, side, steps, seconds, start) to this CSV file" };
 var suite = new Command("suite", "Six workloads: C# vs the Python twin, the TorchSharp twin (tuned and default) and ML.NET's featurizer, alternating rounds, medians, spread, FLOP rate")
     { onlyOpt, precisionOpt, suiteRounds, sidesOpt, sliceOpt, sideSecondsOpt, slicesOpt };

@@ -47,8 +47,8 @@ internal static class Suite
         {
             // its short memory-bound steps feel the VM's neighbours, and not alike on every side: slice rates correlated over
             // ~20 slices (~15 s; --slices-csv, 2026-12-03), so a 15 s round holds only a few independent samples and its
-            // round-by-round ratios spread 12-19 %
-            SideSeconds = 45,
+            // round-by-round ratios spread 12-19 %; 45 s rounds gave 9.8 and 12.8 %, 90 s rounds 7.4 % (5 rounds each)
+            SideSeconds = 90,
         },
         // ML.NET's featurizer network (its package's ResNet18, imported here from the same ONNX files), preprocessing included
         new("resnet18-features", "ResNet18 features forward (b32, 224², ML.NET's model)", 32, 2, 20, () =>

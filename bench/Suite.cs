@@ -94,17 +94,17 @@ internal static class Suite
                 var made = w.Make();
                 flops = made.Flops;
                 foreach (int side in order) sessions[side] = Open(side, w, made.Step, policy, threads);
-                // untuned TorchSharp's rate falls over its first minute (MobileNet: 468 img/s in its first 30 s of slices, then
-                // 330-400; the round-1 C#/TS default ratio 4.67 against 5.09-5.31 after) while 1 s chunks still agree within 3 %
-                if (sessions.TryGetValue(3, out var untuned)) RunFor(untuned, UntunedWarmupSeconds);
                 // seconds per step, once each side runs steadily (one step alone is too noisy to size a round by)
                 var perStep = new Dictionary<int, double>();
                 foreach (int side in order)
                 {
-                    var (t, settled) = Settle(sessions[side]);
+                    // untuned TorchSharp's rate falls over its first minute (MobileNet: 468 img/s in its first 30 s of slices, then
+                    // 330-400; the round-1 C#/TS default ratio 4.67 against 5.09-5.31 after) while 1 s chunks still agree within 3 %
+                    double runFirst = side == 3 ? UntunedWarmupSeconds : 0;
+                    var (t, settled) = Settle(sessions[side], runFirst);
                     perStep[side] = t;
                     AnsiConsole.MarkupLine(Markup.Escape($"  {w.Label} ({policy}) {Sides[side]}: steady after {settled:F1} s more, " +
-                                                         $"{w.Batch / t:F1} img/s" + (settled >= MaxSettleSeconds ? " (not steady: cap reached)" : "")));
+                                                         $"{w.Batch / t:F1} img/s" + (settled >= runFirst + MaxSettleSeconds ? " (not steady: cap reached)" : "")));
                 }
                 // every side times at least the workload's steps (untuned TorchSharp a quarter: each takes several times longer)
                 // and at least sideSeconds of them per round: within-round fluctuations that hit the sides unequally then
@@ -245,7 +245,8 @@ internal static class Suite
     /// its 5 s the TorchSharp twin still ran Fashion's step at about 60% of its later speed, which showed as
     /// a first round 5-8% off the others in the C#/TorchSharp ratio.
     /// </summary>
-    internal static (double PerStep, double Settled) Settle(SideSession session)
+    /// <param name="runFirst">seconds of chunks to run before any of them may count as steady (the cap counts from there)</param>
+    internal static (double PerStep, double Settled) Settle(SideSession session, double runFirst = 0)
     {
         var clock = Stopwatch.StartNew();
         double perStep = session.Time(1), previous = double.NaN;
@@ -253,25 +254,14 @@ internal static class Suite
         {
             int n = Math.Clamp((int)Math.Round(1.0 / perStep), 1, 10_000);
             perStep = session.Time(n) / n;
-            if (Math.Abs(perStep - previous) <= SteadyTolerance * previous || clock.Elapsed.TotalSeconds >= MaxSettleSeconds)
-                return (perStep, clock.Elapsed.TotalSeconds);
+            double elapsed = clock.Elapsed.TotalSeconds;
+            if (elapsed >= runFirst && (Math.Abs(perStep - previous) <= SteadyTolerance * previous || elapsed >= runFirst + MaxSettleSeconds))
+                return (perStep, elapsed);
             previous = perStep;
         }
     }
 
-    /// <summary>Runs steps in chunks of about a second until <paramref name="seconds"/> have passed.</summary>
-    private static void RunFor(SideSession session, double seconds)
-    {
-        var clock = Stopwatch.StartNew();
-        double perStep = session.Time(1);
-        while (clock.Elapsed.TotalSeconds < seconds)
-        {
-            int n = Math.Clamp((int)Math.Round(1.0 / perStep), 1, 10_000);
-            perStep = session.Time(n) / n;
-        }
-    }
-
-    /// <summary>Untuned TorchSharp runs this long before it settles (see where it is used).</summary>
+    /// <summary>Untuned TorchSharp runs this long before its chunks count towards settling (see where it is used).</summary>
     internal const double UntunedWarmupSeconds = 60;
 
     /// <summary>Two consecutive 1 s chunks whose step times differ by at most this fraction count as steady.</summary>
